@@ -7,7 +7,7 @@ validation, custody derivation and the rules engine never see the database.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -33,3 +33,9 @@ class ChildFacts:
 
     date_of_birth: date | None
     date_of_birth_estimated: bool = False
+
+
+def chronological(events: Iterable[TimelineEvent]) -> list[TimelineEvent]:
+    """Events by instant; events at the same instant keep the order they were given in."""
+    # sorted() is stable, which is what makes the tie-break the caller's order.
+    return sorted(events, key=lambda event: event.at)

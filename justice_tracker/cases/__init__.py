@@ -1,0 +1,1 @@
+"""Children, their cases, offences, assigned lawyers and the append-only event timeline."""

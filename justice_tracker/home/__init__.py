@@ -1,0 +1,1 @@
+"""The landing page each role sees first, and the health check."""

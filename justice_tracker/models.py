@@ -1,0 +1,21 @@
+"""Imports every model module so that the metadata (and Alembic) sees all tables."""
+
+from justice_tracker.audit.models import AuditEntry
+from justice_tracker.auth.models import ApiToken, LoginSession, User
+from justice_tracker.cases.models import Case, CaseLawyer, Child, Event, Offence
+from justice_tracker.org.models import Court, Facility, Jurisdiction
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "Case",
+    "CaseLawyer",
+    "Child",
+    "Court",
+    "Event",
+    "Facility",
+    "Jurisdiction",
+    "LoginSession",
+    "Offence",
+    "User",
+]

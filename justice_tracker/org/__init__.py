@@ -1,0 +1,1 @@
+"""Reference data an administrator keeps: jurisdictions, courts and facilities."""

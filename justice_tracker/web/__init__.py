@@ -1,0 +1,1 @@
+"""Cross-cutting web plumbing: request ids, authentication, headers, logging, error pages."""

@@ -1,0 +1,25 @@
+"""Log records carry the request id and can never be forged by newlines in user input."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, has_request_context
+
+
+class RequestContextFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        message = record.getMessage()
+        record.msg = message.replace("\r", "\\r").replace("\n", "\\n")
+        record.args = ()
+        return True
+
+
+def configure_logging(app: Flask) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
+    handler.addFilter(RequestContextFilter())
+    app.logger.handlers[:] = [handler]
+    app.logger.setLevel(logging.INFO)
+    app.logger.propagate = False

@@ -1,0 +1,38 @@
+"""Template helpers: local times in a case's zone, durations, the CSRF token, the user."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, g
+from flask_babel import get_locale
+
+from justice_tracker.auth.access import sees_identity
+from justice_tracker.timeline.durations import format_duration
+from justice_tracker.timeline.vocabulary import EVENT_TYPES
+
+
+def local_time(value: datetime | None, tz_name: str = "UTC", fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """An instant as wall time in `tz_name`, with the zone's abbreviation so it is unambiguous."""
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(tz_name))
+    return f"{local.strftime(fmt)} {local.tzname()}"
+
+
+def event_label(name: str) -> str:
+    found = EVENT_TYPES.get(name)
+    return found.label if found else name
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["duration"] = format_duration
+    app.jinja_env.filters["event_label"] = event_label
+    app.jinja_env.globals["sees_identity"] = sees_identity
+    app.jinja_env.globals["get_locale"] = get_locale
+
+    @app.context_processor
+    def _user() -> dict[str, object]:
+        return {"user": g.get("user")}

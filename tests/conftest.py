@@ -1,0 +1,254 @@
+"""Test fixtures: one migrated database per run, one rolled-back transaction per test.
+
+The database is SQLite in a temporary folder, or `TEST_DATABASE_URL` when set
+(PostgreSQL in CI). The schema is built by the real migrations. Each test runs
+inside a transaction that is rolled back at the end; the application's own
+commits become savepoints, so each test leaves the database as it found it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import orm
+
+from justice_tracker import create_app
+from justice_tracker.auth import passwords
+from justice_tracker.auth.models import Role, User
+from justice_tracker.auth.sessions import SESSION_KEY, digest
+from justice_tracker.cases import services
+from justice_tracker.cases.models import Case, Child
+from justice_tracker.db import db
+from justice_tracker.extensions import limiter
+from justice_tracker.org.models import Court
+
+TEST_PASSWORD = "correct horse battery staple 42"
+REAL_NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+
+
+def reset_database(app: Flask) -> None:
+    """Drop everything (tables, triggers, Alembic's version) so that migrations start clean."""
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+                conn.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+
+
+class Clock:
+    """A settable clock: `clock.now` is what the application sees as now."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(scope="session")
+def clock() -> Clock:
+    return Clock(REAL_NOW)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory, clock: Clock) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+            "SECRET_KEY": "test-secret-key-" + "x" * 32,
+            "CLOCK": clock,
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    reset_database(app)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    yield app
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request: pytest.FixtureRequest, clock: Clock) -> Iterator[None]:
+    """Wrap each test that uses the app in a transaction rolled back afterwards."""
+    clock.now = REAL_NOW
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app: Flask = request.getfixturevalue("app")
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = orm.scoped_session(  # type: ignore[misc]
+            orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=original.registry.scopefunc,  # type: ignore[attr-defined]
+        )
+        limiter.reset()
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original  # type: ignore[misc]
+            if outer.is_active:
+                outer.rollback()
+            connection.close()
+
+
+@pytest.fixture()
+def ctx(app: Flask) -> Iterator[None]:
+    """An application context for tests that call services directly."""
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture(scope="session")
+def password_hash(app: Flask) -> str:
+    with app.app_context():
+        return passwords.hash_password(TEST_PASSWORD)
+
+
+# -- factories ------------------------------------------------------------------------------------------------
+
+
+class Factory:
+    """Builds test data through the real services, as an administrator would.
+
+    Each builder commits (a savepoint release inside the test's transaction), so that
+    a request that fails and rolls back cannot take the test's data with it.
+    """
+
+    def __init__(self, app: Flask, password_hash: str) -> None:
+        self.app = app
+        self.password_hash = password_hash
+        self._n = 0
+
+    def _next(self) -> int:
+        self._n += 1
+        return self._n
+
+    def court(self, jurisdiction: str = "GB-EAW", name: str | None = None, time_zone: str | None = None) -> Court:
+        court = Court(name=name or f"Test court {self._next()}", jurisdiction_code=jurisdiction, time_zone=time_zone)
+        db.session.add(court)
+        db.session.commit()
+        return court
+
+    def user(self, role: Role | str = Role.CLERK, court: Court | None = None, email: str | None = None) -> User:
+        n = self._next()
+        if role == Role.CLERK and court is None:
+            court = self.court()
+        now = datetime.now(UTC)
+        user = User(
+            email=email or f"{role}{n}@example.test",
+            display_name=f"Test {role} {n}",
+            role=str(role),
+            court_id=court.id if court else None,
+            password_hash=self.password_hash,
+            active=True,
+            created_at=now,
+            password_changed_at=now,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    def admin(self) -> User:
+        return self.user(Role.ADMIN)
+
+    def child(self, court: Court | None = None, **fields: Any) -> Child:
+        data = {
+            "given_name": "Testchild",
+            "family_name": f"Family{self._next()}",
+            "date_of_birth": date(2010, 5, 14),
+            "date_of_birth_estimated": False,
+            "sex": "F",
+            "languages": ["en"],
+        } | fields
+        child = services.register_child(self.admin(), data, court=court)
+        db.session.commit()
+        return child
+
+    def case(
+        self,
+        court: Court | None = None,
+        child: Child | None = None,
+        lawyers: list[User] | None = None,
+        events: list[tuple[str, datetime, dict[str, Any]]] | None = None,
+        **fields: Any,
+    ) -> Case:
+        court = court or self.court()
+        child = child or self.child(court=court)
+        data = {
+            "reference": f"CASE-{self._next()}",
+            "offences": [{"description": "theft", "max_penalty_years": 4.0}],
+            "lawyer_ids": [lawyer.id for lawyer in lawyers or []],
+        } | fields
+        admin = self.admin()
+        case = services.open_case(admin, child, data, court=court)
+        if events:
+            items = [{"type": t, "at": at, "details": d} for t, at, d in events]
+            services.record_events(admin, case, items, path_prefix="events.")
+        db.session.commit()
+        return case
+
+
+@pytest.fixture()
+def make(app: Flask, password_hash: str, ctx: None) -> Factory:
+    return Factory(app, password_hash)
+
+
+# -- clients --------------------------------------------------------------------------------------------------
+
+
+def sign_in(client: FlaskClient, user: User) -> FlaskClient:
+    """Give `client` a real server-side session for `user` (the login form is tested on its own)."""
+    from justice_tracker.auth.models import LoginSession
+    from justice_tracker.clock import utcnow
+
+    token = f"test-session-{user.id}-{os.urandom(8).hex()}"
+    now = utcnow()
+    db.session.add(LoginSession(token_hash=digest(token), user_id=user.id, created_at=now, last_seen_at=now))
+    db.session.commit()
+    with client.session_transaction() as sess:
+        sess[SESSION_KEY] = token
+    return client
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture()
+def client_for(app: Flask, make: Factory) -> Callable[[User], FlaskClient]:
+    def build(user: User) -> FlaskClient:
+        return sign_in(app.test_client(), user)
+
+    return build
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """Fetch a page and read its CSRF token, as a browser form would carry it."""
+    import re
+
+    html = client.get(path).get_data(as_text=True)
+    found = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
