@@ -1,0 +1,60 @@
+"""Administration forms."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from justice_tracker.auth.models import Role
+from justice_tracker.org.models import FACILITY_KINDS
+
+
+def _valid_zone(_form: FlaskForm, field: StringField) -> None:
+    if field.data and field.data not in available_timezones():
+        raise ValidationError(_l("Unknown time zone; use an IANA name such as Europe/London."))
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=[(r.value, r.value) for r in Role])
+    court_id = SelectField(_l("Court (clerks)"), coerce=int, validators=[Optional()])
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(max=1024)])
+
+
+class UserEditForm(FlaskForm):
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=[(r.value, r.value) for r in Role])
+    court_id = SelectField(_l("Court (clerks)"), coerce=int, validators=[Optional()])
+    active = BooleanField(_l("Active"))
+
+
+class CourtForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    jurisdiction_code = SelectField(_l("Jurisdiction"))
+    time_zone = StringField(_l("Time zone (blank: the jurisdiction's)"), validators=[Optional(), _valid_zone])
+    active = BooleanField(_l("Active"), default=True)
+
+
+class FacilityForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    jurisdiction_code = SelectField(_l("Jurisdiction"))
+    kind = SelectField(_l("Kind"), choices=[(k, k.replace("_", " ")) for k in FACILITY_KINDS])
+    separated_from_adults = BooleanField(_l("Children separated from adults"), default=True)
+    capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=0, max=100000)])
+    active = BooleanField(_l("Active"), default=True)
+
+
+class JurisdictionForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=16), Regexp(r"^[A-Z]{2,4}(-[A-Z]{2,4})?$")])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    time_zone = StringField(_l("Time zone"), validators=[DataRequired(), _valid_zone])
+    active = BooleanField(_l("Active"), default=True)
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("What the token is for"), validators=[DataRequired(), Length(max=100)])
