@@ -154,6 +154,22 @@ class Duration:
     amount: int
     unit: Unit
 
+    @property
+    def normalised(self) -> Duration:
+        """The same length in the smallest unit of its family: years become months."""
+        return Duration(self.amount * 12, Unit.MONTHS) if self.unit is Unit.YEARS else self
+
+    def compatible(self, other: Duration) -> bool:
+        return self.normalised.unit is other.normalised.unit
+
+    def __add__(self, other: Duration) -> Duration:
+        if not self.compatible(other):
+            raise ValueError(f"cannot add {other.unit} to {self.unit}")
+        return Duration(self.normalised.amount + other.normalised.amount, self.normalised.unit)
+
+    def __sub__(self, other: Duration) -> Duration:
+        return self + Duration(-other.amount, other.unit)
+
 
 @dataclass(frozen=True)
 class EventMatch:

@@ -6,7 +6,7 @@ so that nothing is half-written.
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -40,7 +40,11 @@ def _answer(status: int, message: str, fields: dict[str, list[str]] | None = Non
         response.status_code = status
         return response
     title = TITLES.get(status, "Error")
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    try:
+        return render_template("errors/error.html", status=status, title=title, message=message), status
+    except Exception:
+        current_app.logger.exception("error page could not be rendered")
+        return Response(f"{title}. Request id: {g.get('request_id')}", status=status, mimetype="text/plain")
 
 
 def _audit_refusal(message: str) -> None:
