@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import orm
@@ -29,6 +29,7 @@ from justice_tracker.cases.models import Case, Child
 from justice_tracker.db import db
 from justice_tracker.extensions import limiter
 from justice_tracker.org.models import Court
+from tests import failing_routes
 
 TEST_PASSWORD = "correct horse battery staple 42"
 REAL_NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -67,6 +68,17 @@ def clock() -> Clock:
     return Clock(REAL_NOW)
 
 
+def _fresh_request_globals() -> None:
+    """Start every test request with an empty `g`.
+
+    Tests keep an application context open (for factories and direct service calls);
+    Flask then reuses it for the test client's requests, so `g` would otherwise carry
+    one request's CSRF token or user into the next, which never happens in production.
+    """
+    for key in list(g):
+        g.pop(key)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory, clock: Clock) -> Iterator[Flask]:
     app = create_app(
@@ -78,6 +90,8 @@ def app(tmp_path_factory: pytest.TempPathFactory, clock: Clock) -> Iterator[Flas
             "RATELIMIT_STORAGE_URI": "memory://",
         }
     )
+    failing_routes.register(app)
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
     reset_database(app)
     with app.app_context():
         upgrade()

@@ -7,9 +7,10 @@ Import is
   a timeline that does not hang together) undoes everything it did and raises
   `ValidationFailed` naming the field by its path in the file (`events.3.kind`);
 - idempotent: a case is identified by its court and reference. Importing a file
-  again creates nothing: events already on the timeline (same type and instant)
-  are skipped, new ones are appended and validated together with the stored ones,
-  lawyers not yet assigned are added. A file that contradicts the stored case (a
+  again creates nothing: events already recorded (same type and instant; also when
+  they have since been corrected or voided in the application, whose correction
+  wins) are skipped, new ones are appended and validated together with the stored
+  ones, lawyers not yet assigned are added. A file that contradicts the stored case (a
   different child, different offences or references, an event of the same type and
   instant with different details) is a `Conflict`: change the case in the
   application, with a correction, rather than by re-importing.
@@ -49,6 +50,7 @@ from justice_tracker.timeline.details import clean_details
 IDENTITY_KEYS = ("given_name", "family_name", "date_of_birth", "date_of_birth_estimated", "sex")
 REFERENCE_KEYS = ("police_reference", "prosecution_reference", "court_reference")
 _EVENT_PATH = re.compile(r"^events\.(\d+)\.(?:details\.)?")
+_STORED_EVENT_PATH = re.compile(r"^event (\d+)\.")
 
 
 @dataclass
@@ -171,6 +173,7 @@ def _update(actor: User, case: Case, loaded: Mapping[str, Any], lawyer_ids: list
     history = {(e.type, e.at.astimezone(UTC)) for e in case.events}
     new_indices: list[int] = []
     skipped: list[int] = []
+    file_index_of_seq: dict[int, int] = {}
     for index, item in enumerate(loaded["events"]):
         key = (item["type"], item["at"].astimezone(UTC))
         twin = standing.get(key)
@@ -186,8 +189,9 @@ def _update(actor: User, case: Case, loaded: Mapping[str, Any], lawyer_ids: list
                 f"(event {twin.seq}); correct it in the application instead of re-importing."
             )
         skipped.append(index)
+        file_index_of_seq[twin.seq] = index
     if new_indices:
-        _record(actor, case, [loaded["events"][i] for i in new_indices], new_indices)
+        _record(actor, case, [loaded["events"][i] for i in new_indices], new_indices, file_index_of_seq)
     lawyers_added = 0
     for lawyer_id in lawyer_ids:
         if lawyer_id not in case.lawyer_ids():
@@ -203,8 +207,7 @@ def _same_child(child: Child, given: Mapping[str, Any], reference: str) -> None:
     if differing:
         # Field names only: the message must not repeat identity values.
         raise Conflict(
-            f"The case {reference} already exists in this court for another child "
-            f"(differs in: {', '.join(differing)})."
+            f"The case {reference} already exists in this court for another child (differs in: {', '.join(differing)})."
         )
 
 
@@ -232,22 +235,33 @@ def _offences(items: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
     ]
 
 
-def _record(actor: User, case: Case, items: Sequence[Mapping[str, Any]], indices: Sequence[int]) -> None:
+def _record(
+    actor: User,
+    case: Case,
+    items: Sequence[Mapping[str, Any]],
+    indices: Sequence[int],
+    file_index_of_seq: Mapping[int, int] | None = None,
+) -> None:
     """Record events, naming errors by the event's index in the file and its field as the file spells it."""
     try:
         services.record_events(actor, case, items, path_prefix="events.")
     except ValidationFailed as exc:
-        raise ValidationFailed([FieldError(_file_path(e.field, indices), e.message) for e in exc.errors]) from None
+        errors = [FieldError(_file_path(e.field, indices, file_index_of_seq or {}), e.message) for e in exc.errors]
+        raise ValidationFailed(errors) from None
 
 
-def _file_path(path: str, indices: Sequence[int]) -> str:
+def _file_path(path: str, indices: Sequence[int], file_index_of_seq: Mapping[int, int]) -> str:
     # Type-specific fields sit flat in a case file: `events.3.details.kind` is `events.3.kind` there.
     found = _EVENT_PATH.match(path)
-    if found is None:
-        return path
-    position = int(found.group(1))
-    index = indices[position] if position < len(indices) else position
-    return f"events.{index}." + path[found.end() :]
+    if found is not None:
+        position = int(found.group(1))
+        index = indices[position] if position < len(indices) else position
+        return f"events.{index}." + path[found.end() :]
+    # A stored event the new ones contradict ("event 4.type"): named by its place in the file when it is there.
+    stored = _STORED_EVENT_PATH.match(path)
+    if stored is not None and int(stored.group(1)) in file_index_of_seq:
+        return f"events.{file_index_of_seq[int(stored.group(1))]}." + path[stored.end() :]
+    return path
 
 
 # -- export ---------------------------------------------------------------------------------------------------
@@ -280,9 +294,7 @@ def export_case_file(case: Case) -> dict[str, Any]:
             out[key] = getattr(case, key)
     out["offences"] = [_offence(o) for o in case.offences]
     events = sorted(effective_events(case.events), key=lambda e: (e.at, e.seq))
-    out["events"] = [
-        {"type": e.type, "at": e.at.astimezone(tz).isoformat(), **dict(e.details or {})} for e in events
-    ]
+    out["events"] = [{"type": e.type, "at": e.at.astimezone(tz).isoformat(), **dict(e.details or {})} for e in events]
     out["lawyers"] = sorted(link.user.email for link in case.lawyers)
     return out
 

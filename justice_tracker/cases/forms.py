@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Mapping
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -83,7 +83,7 @@ class LocalTimeError(ValueError):
 
 
 def parse_offset(text: str | None) -> timedelta | None:
-    """"+01:00", "+0100", "-3", "Z" or "UTC" → a UTC offset; blank → None. ValueError if unreadable."""
+    """ "+01:00", "+0100", "-3", "Z" or "UTC" → a UTC offset; blank → None. ValueError if unreadable."""
     raw = (text or "").strip().upper()
     if not raw:
         return None
@@ -115,6 +115,13 @@ def local_to_utc(naive: datetime, tz: ZoneInfo, offset: timedelta | None = None)
     """
     if naive.year < EARLIEST_YEAR:
         raise LocalTimeError(_("Give a date after %(year)s.", year=EARLIEST_YEAR))
+    try:
+        return _local_to_utc(naive, tz, offset)
+    except OverflowError:
+        raise LocalTimeError(_("The date is out of range.")) from None
+
+
+def _local_to_utc(naive: datetime, tz: ZoneInfo, offset: timedelta | None) -> datetime:
     if offset is not None:
         return naive.replace(tzinfo=timezone(offset)).astimezone(UTC)
     earlier = naive.replace(tzinfo=tz, fold=0)
@@ -247,7 +254,7 @@ class FindChildForm(FlaskForm):
 
 
 class OffenceForm(Form):
-    description = StringField(_l("Description"), validators=[Optional(), Length(max=500)], filters=[_strip])
+    description = StringField(_l("Description"), validators=[Length(max=500)], filters=[_strip])
     offence_class = SelectField(
         _l("Offence class"), choices=choices(OFFENCE_CLASSES, blank=_l("Not stated")), default=""
     )
@@ -426,9 +433,7 @@ class CorrectionForm(EventForm):
 def _detail_field(spec: FieldSpec) -> Field:
     label = _l(spec.label)
     if spec.kind == FieldKind.CHOICE:
-        return SelectField(
-            label, choices=choices(spec.choices, blank=_l("Choose…")), default="", validate_choice=False
-        )
+        return SelectField(label, choices=choices(spec.choices, blank=_l("Choose…")), default="", validate_choice=False)
     if spec.kind == FieldKind.BOOLEAN:
         options = [SelectChoice(value="true", label=_l("Yes")), SelectChoice(value="false", label=_l("No"))]
         if not spec.required:
@@ -488,10 +493,3 @@ def details_initial(event_type: EventType, details: Mapping[str, Any], tz: ZoneI
 
 def event_type_choices() -> list[SelectChoice]:
     return [SelectChoice(value=name, label=_l(kind.label)) for name, kind in EVENT_TYPES.items()]
-
-
-def date_from_iso(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None

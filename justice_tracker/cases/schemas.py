@@ -28,7 +28,15 @@ from marshmallow.experimental.context import Context
 from justice_tracker.cases.models import CaseStatus, Sex
 from justice_tracker.errors import FieldError, ValidationFailed
 
-IDENTITY_FIELDS = ("given_name", "family_name", "date_of_birth", "guardian_name", "guardian_relationship", "guardian_contact")
+IDENTITY_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "guardian_name",
+    "guardian_relationship",
+    "guardian_contact",
+)
+
 
 @contextmanager
 def zone_context(time_zone: str | ZoneInfo | None) -> Iterator[None]:
@@ -155,6 +163,15 @@ class ChildSchema(StrictSchema):
     version = fields.Integer(dump_only=True)
 
 
+class ChildBriefSchema(StrictSchema):
+    """A child as a list row names them."""
+
+    id = fields.Integer(dump_only=True)
+    pseudonym = fields.String(dump_only=True)
+    given_name = fields.String(dump_only=True)
+    family_name = fields.String(dump_only=True)
+
+
 class ChildPseudonymSchema(ChildSchema):
     """A child as roles that never see identity would see it (pseudonym only)."""
 
@@ -207,7 +224,9 @@ class CaseSchema(StrictSchema):
 
 
 class CaseSummarySchema(CaseSchema):
-    """One row of the case list."""
+    """One row of the case list (status and custody at `as_of` when the list was asked with one)."""
+
+    child = fields.Nested(ChildBriefSchema, dump_only=True)
 
     class Meta(StrictSchema.Meta):
         exclude = ("offences", "lawyers")
@@ -259,9 +278,7 @@ class CorrectionInputSchema(StrictSchema):
     def _replacement_or_void(self, data: dict[str, Any], **kwargs: Any) -> None:
         given = [name for name in ("type", "at", "details") if data.get(name) is not None]
         if data.get("void") and given:
-            raise ValidationError(
-                {name: ["Must not be given when void is true."] for name in given}
-            )
+            raise ValidationError({name: ["Must not be given when void is true."] for name in given})
         if not data.get("void") and not given:
             raise ValidationError("Give the corrected type, at or details, or set void to true.", "void")
 
@@ -366,10 +383,7 @@ def flatten_errors(messages: Any, prefix: str = "") -> list[FieldError]:
     found: list[FieldError] = []
     if isinstance(messages, Mapping):
         for key, value in messages.items():
-            if key == "_schema":
-                path = prefix or "_schema"
-            else:
-                path = f"{prefix}.{key}" if prefix else str(key)
+            path = (prefix or "_schema") if key == "_schema" else (f"{prefix}.{key}" if prefix else str(key))
             found += flatten_errors(value, path)
     elif isinstance(messages, list | tuple):
         for item in messages:

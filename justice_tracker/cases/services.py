@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import flag_modified
 
 from justice_tracker.audit.service import record
 from justice_tracker.auth.access import can_edit_case, can_edit_child
@@ -28,6 +29,7 @@ from justice_tracker.org.models import Court, Jurisdiction
 from justice_tracker.timeline.custody import derive_episodes
 from justice_tracker.timeline.details import clean_details
 from justice_tracker.timeline.facts import TimelineEvent
+from justice_tracker.timeline.status import is_closed
 from justice_tracker.timeline.validation import validate_timeline
 
 PSEUDONYM_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
@@ -218,6 +220,7 @@ def _touch(case: Case) -> None:
     # Any change to a case goes through its version column, so two saves from the
     # same version cannot both win (the second gets StaleDataError → 409).
     case.updated_at = utcnow()
+    flag_modified(case, "updated_at")  # an unchanged instant (frozen clock) must still bump the version
     db.session.flush()
 
 
@@ -368,12 +371,10 @@ def _problem_path(key: str | None, field: str, path_prefix: str | None) -> str:
 def _after_timeline_change(case: Case) -> None:
     db.session.refresh(case, ["events"])
     now = utcnow()
-    found = derive_episodes(as_timeline(effective_events(case.events)), now)
+    timeline = as_timeline(effective_events(case.events))
+    found = derive_episodes(timeline, now)
     run = custody_run_start(found, now)
     case.custody_state = found[-1].kind.value if run else None
     case.custody_since = run.start if run else None
-    if any(e.type == "case_closed" for e in effective_events(case.events)):
-        case.status = CaseStatus.CLOSED
-    else:
-        case.status = CaseStatus.OPEN
+    case.status = CaseStatus.CLOSED if is_closed(timeline) else CaseStatus.OPEN
     _touch(case)

@@ -150,7 +150,9 @@ def due_after(
     return Due(calendar.end_of_day(day), day)
 
 
-def _add_hours(calendar: LocalCalendar, start: datetime, length: timedelta, exclusions: frozenset[Exclusion]) -> datetime:
+def _add_hours(
+    calendar: LocalCalendar, start: datetime, length: timedelta, exclusions: frozenset[Exclusion]
+) -> datetime:
     day_exclusions = exclusions - {Exclusion.JOURNEY_TIME}
     if not day_exclusions:
         return start + length

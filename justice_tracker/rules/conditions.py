@@ -9,11 +9,14 @@ Offence conditions read the case's offences: with `offences: any` one matching
 offence is enough (a crime among délits brings the crime's limits); with `all`
 every offence must match (Kenya's no-remand rule holds only if no offence is
 punishable by more than 6 months). An offence whose class or penalty is not
-recorded matches no condition that reads it.
+recorded matches no condition that reads it. `not_offence_classes` looks at the
+whole case: one offence of such a class and the rule does not apply (Canada's
+general sentence maximum gives way to the murder maxima).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from justice_tracker.rules.model import AgeAt, CaseFacts, Conditions, OffenceFacts, OffenceMatch
@@ -59,7 +62,12 @@ def _age_reason(conditions: Conditions, case: CaseFacts, dates: dict[AgeAt, date
     return None
 
 
-def _offence_reason(conditions: Conditions, offences: list[OffenceFacts] | tuple[OffenceFacts, ...]) -> str | None:
+def _offence_reason(conditions: Conditions, offences: Sequence[OffenceFacts]) -> str | None:
+    excluded = sorted({o.offence_class for o in offences if o.offence_class in conditions.not_offence_classes})
+    if excluded:
+        return f"does not apply to a case with an offence of class {' or '.join(excluded)}"
+    if not conditions.selects_offences:
+        return None
     if not offences:
         return f"applies to {describe_offences(conditions)}; no offence recorded"
     fits = [_fits(conditions, offence) for offence in offences]
@@ -72,8 +80,6 @@ def describe_offences(conditions: Conditions) -> str:
     parts = []
     if conditions.offence_classes is not None:
         parts.append("class " + " or ".join(sorted(conditions.offence_classes)))
-    if conditions.not_offence_classes:
-        parts.append("not " + " or ".join(sorted(conditions.not_offence_classes)))
     if conditions.penalty_years_min is not None:
         parts.append(f"punishable by {conditions.penalty_years_min:g} years or more")
     if conditions.penalty_years_max is not None:
@@ -86,8 +92,6 @@ def describe_offences(conditions: Conditions) -> str:
 
 def _fits(conditions: Conditions, offence: OffenceFacts) -> bool:
     if conditions.offence_classes is not None and offence.offence_class not in conditions.offence_classes:
-        return False
-    if offence.offence_class in conditions.not_offence_classes:
         return False
     bounds = (conditions.penalty_years_min, conditions.penalty_years_max, conditions.penalty_years_below)
     if all(bound is None for bound in bounds):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from justice_tracker.rules.model import CustodyState, Duration, Exclusion, Rule, Start, Unit
+from justice_tracker.rules.model import WEEKDAY_EXCLUSIONS, CustodyState, Duration, Exclusion, Rule, Start, Unit
 from justice_tracker.timeline.durations import format_duration
 from justice_tracker.timeline.vocabulary import EVENT_TYPES
 
@@ -36,12 +36,10 @@ _STATE_NOUNS = {
     CustodyState.ANY: "custody",
 }
 _EXCLUSION_WORDS = {
-    Exclusion.SATURDAY: "Saturdays",
-    Exclusion.SUNDAY: "Sundays",
+    **{day: f"{day.value.capitalize()}s" for day in WEEKDAY_EXCLUSIONS},
     Exclusion.CHRISTMAS_DAY: "Christmas Day",
     Exclusion.GOOD_FRIDAY: "Good Friday",
     Exclusion.PUBLIC_HOLIDAYS: "public holidays",
-    Exclusion.JOURNEY_TIME: "journey time",
 }
 
 
@@ -56,7 +54,8 @@ def rule_limit_text(rule: Rule, limit: Duration) -> str:
     text = limit_text(rule.limit)
     if limit != rule.limit:
         text += f" + {limit_text(limit - rule.limit)} extension"
-    excluded = [_EXCLUSION_WORDS.get(exclusion, exclusion.value.capitalize() + "s") for exclusion in sorted(rule.exclusions)]
+    # Journey time is shown with the journey recorded, not as a standing exclusion.
+    excluded = [_EXCLUSION_WORDS[exclusion] for exclusion in sorted(rule.exclusions) if exclusion in _EXCLUSION_WORDS]
     if excluded:
         text += f" ({', '.join(excluded)} excluded)"
     return text
@@ -72,10 +71,19 @@ def local_time(instant: datetime, zone: ZoneInfo) -> str:
 
 
 def start_noun(start: Start) -> str:
+    """What starts the clock, as in "24 h after apprehension" or "from the start of police custody"."""
+    if start.state is not None:
+        return f"the start of {_STATE_NOUNS[start.state]}"
+    assert start.event is not None
+    return _EVENT_NOUNS.get(start.event.event) or f"'{event_label(start.event.event).lower()}'"
+
+
+def subject_noun(start: Start) -> str:
+    """What a rule is about, as in "held 3 days in pre-trial detention" or "no apprehended event recorded"."""
     if start.state is not None:
         return _STATE_NOUNS[start.state]
     assert start.event is not None
-    return _EVENT_NOUNS.get(start.event.event) or f"'{event_label(start.event.event).lower()}'"
+    return f"'{event_label(start.event.event).lower()}' event"
 
 
 def event_label(event_type: str) -> str:

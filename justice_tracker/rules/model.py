@@ -209,14 +209,18 @@ class Conditions:
         return self.age_min is not None or self.age_max is not None
 
     @property
-    def reads_offences(self) -> bool:
+    def selects_offences(self) -> bool:
+        """Whether some offence of the case must have a given class or penalty."""
         return (
             self.offence_classes is not None
-            or bool(self.not_offence_classes)
             or self.penalty_years_min is not None
             or self.penalty_years_max is not None
             or self.penalty_years_below is not None
         )
+
+    @property
+    def reads_offences(self) -> bool:
+        return self.selects_offences or bool(self.not_offence_classes)
 
 
 @dataclass(frozen=True)

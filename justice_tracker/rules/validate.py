@@ -120,7 +120,9 @@ class _Reader:
         self.rule_id: str | None = None
 
     def problem(self, field: str, message: str) -> None:
-        self.problems.append(PackProblem(self.source, self.rule_id, field, message))
+        # One problem per field is enough to act on: "is required" need not be followed by "must be text".
+        if not any(p.rule_id == self.rule_id and p.field == field for p in self.problems):
+            self.problems.append(PackProblem(self.source, self.rule_id, field, message))
 
     def mapping(
         self, field: str, value: Any, allowed: Iterable[str], required: Iterable[str] = ()
@@ -235,7 +237,9 @@ def read_pack_file(path: Path) -> tuple[RulePack | None, list[PackProblem]]:
     pack, problems = parse_pack_data(data, source=source)
     code = data.get("code") if isinstance(data, Mapping) else None
     if isinstance(code, str) and path.stem != code.lower():
-        problem = PackProblem(source, None, "code", f"{code!r} does not match the file name (expected {path.stem}.yaml)")
+        problem = PackProblem(
+            source, None, "code", f"{code!r} does not match the file name (expected {path.stem}.yaml)"
+        )
         return None, [*problems, problem]
     return pack, problems
 
@@ -404,9 +408,13 @@ def _not_before(reader: _Reader, value: Any, limit: Duration | None) -> Duration
     if value is None:
         return None
     earliest = _duration(reader, "not_before", value)
-    if earliest is not None and limit is not None and earliest.compatible(limit):
-        if earliest.normalised.amount >= limit.normalised.amount:
-            reader.problem("not_before", "must be shorter than the limit")
+    if (
+        earliest is not None
+        and limit is not None
+        and earliest.compatible(limit)
+        and earliest.normalised.amount >= limit.normalised.amount
+    ):
+        reader.problem("not_before", "must be shorter than the limit")
     return earliest
 
 
@@ -468,7 +476,10 @@ def _fits(reader: _Reader, field: str, spec: FieldSpec, value: Any) -> bool:
 
 
 def _exclusions(reader: _Reader, value: Any, kind: Kind, unit: Unit | None) -> frozenset[Exclusion]:
-    items = {reader.choice(f"exclusions[{index}]", item, Exclusion) for index, item in enumerate(_list(reader, "exclusions", value))}
+    items = {
+        reader.choice(f"exclusions[{index}]", item, Exclusion)
+        for index, item in enumerate(_list(reader, "exclusions", value))
+    }
     exclusions = frozenset(item for item in items if item is not None)
     if not exclusions:
         return exclusions

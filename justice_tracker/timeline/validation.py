@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from justice_tracker.timeline.custody import CustodyKind, CustodyTracker
 from justice_tracker.timeline.facts import ChildFacts, TimelineEvent, chronological
 from justice_tracker.timeline.problems import TimelineProblem
+from justice_tracker.timeline.status import reopens
 
 # An estimated date of birth can be off by about a year either way.
 ESTIMATE_MARGIN = timedelta(days=366)
@@ -21,8 +22,6 @@ ALLOWED_AFTER_CLOSURE = frozenset({"appeal_filed", "appeal_decided", "aftercare_
 # Closing a case does not free a child serving a sentence: the end of that custody
 # must still be recordable.
 _CUSTODY_CONTINUATION = frozenset({"released", "transferred", "detention_reviewed"})
-# A remitted appeal sends the case back for a new decision, so it is open again.
-_REOPENING_APPEAL_OUTCOMES = frozenset({"remitted"})
 
 _DETENTION = frozenset({CustodyKind.PRETRIAL, CustodyKind.SENTENCED})
 _KIND_WORDS = {
@@ -93,7 +92,7 @@ def validate_timeline(
             responsible_found = True
         elif event.type == "case_closed" and closed_by is None:
             closed_by = event
-        elif event.type == "appeal_decided" and event.details.get("outcome") in _REOPENING_APPEAL_OUTCOMES:
+        elif reopens(event):
             closed_by = None
     return problems
 

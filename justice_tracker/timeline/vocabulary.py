@@ -104,7 +104,7 @@ EVENT_TYPES: dict[str, EventType] = {
         _E(
             "brought_before_authority",
             "Brought before a competent authority",
-            fields=(_F("authority", "Authority", required=True, max_length=200), NOTE),
+            fields=(AUTHORITY, NOTE),
         ),
         _E(
             "custody_extended",

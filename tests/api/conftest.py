@@ -1,0 +1,1 @@
+from tests.api.helpers import api_for  # noqa: F401 - fixture
