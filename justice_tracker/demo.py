@@ -241,7 +241,7 @@ def load_demo(seed: int = 2026) -> str:
             ),
             ("released", 199 * d - 20 * h, {"kind": "to_parents"}),
             ("charged", 150 * d, {}),
-            ("hearing_held", 100 * d, {"purpose": "audience de culpabilité"}),
+            ("hearing_held", 100 * d, {"purpose": "culpability"}),
             ("adjudicated", 100 * d - 1 * h, {"finding": "responsible"}),
             ("sentenced", 30 * d, {"custodial": False, "measure": "Mesure éducative judiciaire"}),
             ("aftercare_started", 25 * d, {"provider": "PJJ Valmont"}),

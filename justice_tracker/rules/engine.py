@@ -360,12 +360,11 @@ def _maximum(rule: Rule, context: _Context) -> list[Deadline]:
         rule, extension_events(context.timeline, rule, first.at, None), context.case, context.local(first.at)
     )
     limit = extended.limit(rule.limit)
+    # A stretch that starts at the stop (a trial opening as detention is ordered) counts for nothing.
+    counted = [stretch for stretch in stretches if stop is None or stretch.at <= stop.at]
     held = timedelta(0)
-    counted: list[Stretch] = []
     exceeded: Due | None = None
-    for stretch in stretches:
-        if stop is not None and stretch.at >= stop.at:
-            break
+    for stretch in counted:
         end = min(t for t in (stretch.end, stop.at if stop else None, context.as_of) if t is not None)
         # Starting the clock earlier by the time already held carries earlier stretches over.
         clock_start = stretch.at - held
@@ -373,7 +372,6 @@ def _maximum(rule: Rule, context: _Context) -> list[Deadline]:
         if exceeded is None and end > due.at:
             exceeded = due
         held += end - stretch.at
-        counted.append(stretch)
 
     last = counted[-1]
     noun = subject_noun(rule.start)
@@ -386,7 +384,7 @@ def _maximum(rule: Rule, context: _Context) -> list[Deadline]:
         return [_result(rule, status, explanation, due=due.at, due_local_date=due.local_date, **fields)]
     fields.update(met_by_key=stop.key if stop else last.end_key, met_at=stop.at if stop else last.end)
     if exceeded is None:
-        explanation = f"Held {span(held)} in {noun}{episodes}, within the {limit_words.replace('limit', 'limit of', 1)}"
+        explanation = f"Held {span(held)} in {noun}{episodes}, within the limit; {limit_words}"
         return [_result(rule, Status.MET, explanation, **fields)]
     explanation = (
         f"Held {span(held)} in {noun}{episodes}: beyond the limit due by {context.due_text(exceeded)}; {limit_words}"

@@ -188,14 +188,17 @@ class _Reader:
         if not isinstance(value, list) or not value:
             self.problem(field, "must be a non-empty list")
             return None
-        items = tuple(self.text(f"{field}[{index}]", item) for index, item in enumerate(value))
-        return None if None in items else items  # type: ignore[return-value]
+        items = [self.text(f"{field}[{index}]", item) for index, item in enumerate(value)]
+        return tuple(item for item in items if item is not None) if None not in items else None
+
+    def age(self, field: str, value: Any) -> int | None:
+        return None if value is None else self.integer(field, value, 0, MAX_AGE)
 
 
 def parse_pack_data(data: Any, *, source: str) -> tuple[RulePack | None, list[PackProblem]]:
     """Build the pack from decoded YAML; None and the problems if anything is wrong."""
     reader = _Reader(source)
-    top = reader.mapping("", data, (*_PACK_REQUIRED, *_PACK_OPTIONAL, "rules"), _PACK_REQUIRED)
+    top = reader.mapping("", data, (*_PACK_REQUIRED, *_PACK_OPTIONAL), _PACK_REQUIRED)
     if top is None:
         return None, reader.problems
     code = reader.text("code", top.get("code"))
@@ -203,9 +206,6 @@ def parse_pack_data(data: Any, *, source: str) -> tuple[RulePack | None, list[Pa
         reader.problem("code", f"must look like BR or GB-EAW (got {code!r})")
     time_zone = _time_zone(reader, top.get("time_zone"))
     country, subdivision = _holiday_calendar(reader, top.get("holiday_country"), top.get("subdivision"))
-    macr, majority = (
-        reader.integer(key, top[key], 0, MAX_AGE) if top.get(key) is not None else None for key in _PACK_OPTIONAL[1:]
-    )
     rules = _rules(reader, top.get("rules"))
     pack = RulePack(
         code=code or "",
@@ -215,8 +215,10 @@ def parse_pack_data(data: Any, *, source: str) -> tuple[RulePack | None, list[Pa
         time_zone=time_zone or "",
         holiday_country=country,
         subdivision=subdivision,
-        minimum_age_criminal_responsibility=macr,
-        age_of_majority=majority,
+        minimum_age_criminal_responsibility=reader.age(
+            "minimum_age_criminal_responsibility", top.get("minimum_age_criminal_responsibility")
+        ),
+        age_of_majority=reader.age("age_of_majority", top.get("age_of_majority")),
         rules=rules,
     )
     return (None if reader.problems else pack), reader.problems
@@ -500,8 +502,8 @@ def _conditions(reader: _Reader, field: str, value: Any, start: Start | None) ->
     def read(key: str, parse: Callable[[str, Any], Any]) -> Any:
         return parse(_join(field, key), raw[key]) if raw.get(key) is not None else None
 
-    age_min = read("age_min", lambda f, v: reader.integer(f, v, 0, MAX_AGE))
-    age_max = read("age_max", lambda f, v: reader.integer(f, v, 0, MAX_AGE))
+    age_min = read("age_min", reader.age)
+    age_max = read("age_max", reader.age)
     if age_min is not None and age_max is not None and age_min > age_max:
         reader.problem(_join(field, "age_max"), f"is below age_min ({age_max} < {age_min})")
     age_at = read("age_at", lambda f, v: reader.choice(f, v, AgeAt)) or AgeAt.START

@@ -68,6 +68,23 @@ DIVERSION_OUTCOMES = ("diverted", "not_diverted", "deferred")
 APPEAL_OUTCOMES = ("allowed", "dismissed", "partly_allowed", "remitted")
 PRESENT_CHOICES = ("lawyer", "parent", "appropriate_adult", "interpreter", "social_worker")
 APPELLANTS = ("child", "prosecution")
+# Rule packs match hearings by purpose (a trial starts England's custody time limits' end,
+# a plea starts Uganda's clock), so the purpose is a fixed list, not free text.
+HEARING_PURPOSES = (
+    "first_appearance",
+    "bail",
+    "plea",
+    "preliminary_assessment",
+    "inquiry",
+    "trial",
+    "culpability",
+    "sentencing",
+    "detention_review",
+    "appeal",
+    "other",
+)
+
+PURPOSE = FieldSpec("purpose", "Purpose", FieldKind.CHOICE, choices=HEARING_PURPOSES)
 
 _E = EventType
 _F = FieldSpec
@@ -104,7 +121,12 @@ EVENT_TYPES: dict[str, EventType] = {
         _E(
             "brought_before_authority",
             "Brought before a competent authority",
-            fields=(AUTHORITY, NOTE),
+            fields=(
+                AUTHORITY,
+                # Journey time to the authority, which some laws exclude from the limit (India s. 10(1)).
+                _F("journey_minutes", "Journey time (minutes)", FieldKind.INTEGER, minimum=0, maximum=7 * 24 * 60),
+                NOTE,
+            ),
         ),
         _E(
             "custody_extended",
@@ -161,11 +183,11 @@ EVENT_TYPES: dict[str, EventType] = {
             "Hearing scheduled",
             fields=(
                 _F("hearing_at", "Hearing date and time", FieldKind.INSTANT, required=True),
-                _F("purpose", "Purpose", max_length=200),
+                PURPOSE,
                 NOTE,
             ),
         ),
-        _E("hearing_held", "Hearing held", fields=(_F("purpose", "Purpose", max_length=200), NOTE)),
+        _E("hearing_held", "Hearing held", fields=(PURPOSE, NOTE)),
         _E(
             "hearing_adjourned",
             "Hearing adjourned",

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from justice_tracker.rules.engine import evaluate
 from justice_tracker.rules.model import Status
+from justice_tracker.rules.validate import parse_pack_data
 from tests.rules.support import EventSpec, case, deadlines, instant, offence, only, pack, timeline
 
 LONDON_CASE = case("2010-06-15", [offence(7, "either_way")])
@@ -276,3 +278,52 @@ def test_the_state_on_a_past_day_is_reconstructed_from_the_events_known_then(cut
     # Every event after the cut happens later (or at the same instant: keep those too).
     known += [e for e in events[cut:] if e.at <= as_of]
     assert evaluate(LONDON_CASE, events, pack("GB-EAW"), as_of) == evaluate(LONDON_CASE, known, pack("GB-EAW"), as_of)
+
+
+def test_a_trial_opening_as_detention_is_ordered_leaves_nothing_to_count() -> None:
+    events: list[EventSpec] = [
+        ("pretrial_detention_ordered", "2026-01-05T11:00+00:00", {"facility": "YOI"}),
+        ("hearing_held", "2026-01-05T11:00+00:00", {"purpose": "trial"}),
+    ]
+    deadline = only(
+        "GB-EAW", "gb-ctl-summary-56d", case(offences=[offence(0.5, "summary")]), events, "2026-06-01T12:00+01:00"
+    )
+    assert deadline.status is Status.MET
+    assert deadline.explanation.startswith(
+        "Held 0 min in pre-trial detention, within the limit; limit 56 calendar days"
+    )
+
+
+def test_a_rule_may_warn_a_fixed_time_before_it_falls_due() -> None:
+    data = yaml.safe_load(
+        """
+        code: XX
+        name: Test
+        instruments: [Test Act]
+        version_date: 2026-01-01
+        time_zone: UTC
+        holiday_country: null
+        rules:
+          - id: xx-two-hours-warning
+            title: Before a judge within 24 hours
+            kind: deadline
+            start: apprehended
+            met_by: [brought_before_authority]
+            limit: 24
+            unit: hours
+            warning: {amount: 2, unit: hours}
+            consequence: {kind: unspecified, text: None stated.}
+            citation: Test Act s. 1
+            source_url: https://example.org/act
+            verification: P
+            force: binding
+        """
+    )
+    test_pack, problems = parse_pack_data(data, source="xx.yaml")
+    assert problems == [] and test_pack is not None
+    events = timeline([("apprehended", "2026-03-01T10:00+00:00")])
+    statuses = [
+        evaluate(case(), events, test_pack, instant(at))[0].status
+        for at in ("2026-03-02T07:59+00:00", "2026-03-02T08:00+00:00")
+    ]
+    assert statuses == [Status.PENDING, Status.AT_RISK]
