@@ -6,6 +6,7 @@ import uuid
 
 from flask import Flask, Response, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
 
 from justice_tracker.auth.access import rule_for
 from justice_tracker.auth.sessions import resolve_session_user, resolve_token_user
@@ -68,6 +69,14 @@ def _enforce_route_access() -> Response | None:
     return None
 
 
+def _refuse_nul_characters() -> None:
+    """A NUL character is never meaningful here, and PostgreSQL cannot store one in text."""
+    texts = [*request.args.values(), *request.form.values()]
+    raw = request.get_data(cache=True) if request.is_json else b""
+    if any("\x00" in text for text in texts) or b"\x00" in raw or b"\\u0000" in raw:
+        raise BadRequest("The request contains a NUL character, which no field accepts.")
+
+
 def _check_csrf() -> None:
     # Bearer tokens are not sent by browsers on their own, so token calls need no CSRF token.
     if request.method in STATE_CHANGING and g.get("auth_method") != "token":
@@ -93,5 +102,6 @@ def _headers(response: Response) -> Response:
 def init_security(app: Flask) -> None:
     app.before_request(_authenticate)
     app.before_request(_enforce_route_access)
+    app.before_request(_refuse_nul_characters)
     app.before_request(_check_csrf)
     app.after_request(_headers)

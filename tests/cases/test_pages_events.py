@@ -62,10 +62,10 @@ VALID: dict[str, tuple[list[tuple[str, datetime, dict[str, Any]]], dict[str, Any
     ),
     "hearing_scheduled": (
         [],
-        {"hearing_at": "2026-06-10T14:30", "purpose": "Trial"},
-        {"hearing_at": "2026-06-10T13:30:00Z", "purpose": "Trial"},
+        {"hearing_at": "2026-06-10T14:30", "purpose": "trial"},
+        {"hearing_at": "2026-06-10T13:30:00Z", "purpose": "trial"},
     ),
-    "hearing_held": ([], {"purpose": "First appearance"}, {"purpose": "First appearance"}),
+    "hearing_held": ([], {"purpose": "first_appearance"}, {"purpose": "first_appearance"}),
     "hearing_adjourned": ([], {"reason": "No interpreter"}, {"reason": "No interpreter"}),
     "child_heard": (
         [],
@@ -361,13 +361,13 @@ def test_a_correction_can_change_the_type_and_time(make, client_for, court, cler
     form = text(client.get(url))
     assert 'name="details-purpose"' in form
     data = {"mode": "replace", "reason": "It was a hearing", "at": "2026-05-10T11:00", "version": form_version(form)}
-    response = post(client, url, data | {"details-purpose": "Bail"})
+    response = post(client, url, data | {"details-purpose": "bail"})
     assert response.status_code == 302
     correction = _events(case.id)[-1]
     assert (correction.type, correction.at, correction.details) == (
         "hearing_held",
         datetime(2026, 5, 10, 10, 0, tzinfo=UTC),
-        {"purpose": "Bail"},
+        {"purpose": "bail"},
     )
 
 
