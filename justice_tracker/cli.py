@@ -90,6 +90,7 @@ def demo_load_command(if_empty: bool) -> None:
 
 def register_commands(app: Flask) -> None:
     from justice_tracker.cases.cli import cases_cli
+    from justice_tracker.deadlines.cli import deadlines_cli, rules_cli
 
-    for group in (users_cli, tokens_cli, demo_cli, cases_cli):
+    for group in (users_cli, tokens_cli, demo_cli, cases_cli, rules_cli, deadlines_cli):
         app.cli.add_command(group)

@@ -3,12 +3,15 @@
 from justice_tracker.audit.models import AuditEntry
 from justice_tracker.auth.models import ApiToken, LoginSession, User
 from justice_tracker.cases.models import Case, CaseLawyer, Child, Event, Offence
+from justice_tracker.deadlines.models import CalendarClosure, CaseDeadline
 from justice_tracker.org.models import Court, Facility, Jurisdiction
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "CalendarClosure",
     "Case",
+    "CaseDeadline",
     "CaseLawyer",
     "Child",
     "Court",

@@ -24,6 +24,7 @@ from justice_tracker.cases.models import Case, CaseLawyer, CaseStatus, Child, Ev
 from justice_tracker.cases.timeline import as_timeline, child_facts, custody_run_start, effective_events
 from justice_tracker.clock import utcnow
 from justice_tracker.db import db
+from justice_tracker.deadlines import service as deadlines
 from justice_tracker.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from justice_tracker.org.models import Court, Jurisdiction
 from justice_tracker.timeline.custody import derive_episodes
@@ -84,6 +85,8 @@ def update_child(actor: User, child: Child, data: Mapping[str, Any], *, expected
     if changed:
         db.session.flush()
         _revalidate_cases(child)
+        for case in child.cases:
+            deadlines.recompute(case, utcnow())
         record("child_updated", "child", child.id, actor=actor, detail="fields=" + ",".join(changed))
     return child
 
@@ -166,6 +169,7 @@ def open_case(actor: User, child: Child, data: Mapping[str, Any], *, court: Cour
     db.session.flush()
     for lawyer_id in data.get("lawyer_ids") or []:
         _link_lawyer(case, _lawyer(lawyer_id), now)
+    deadlines.recompute(case, now)
     record("case_created", "case", case.id, actor=actor, detail=f"child={child.pseudonym}")
     return case
 
@@ -258,7 +262,9 @@ def record_events(
         pending.append(TimelineEvent(key=f"{NEW}{index}", type=item["type"], at=item["at"], details=cleaned))
     if errors:
         raise ValidationFailed(errors)
-    _validate(case, as_timeline(effective_events(case.events)) + pending, path_prefix=path_prefix)
+    standing = as_timeline(effective_events(case.events))
+    _validate(case, standing + pending, path_prefix=path_prefix)
+    _check_extensions(case, standing + pending, pending, path_prefix)
     now, first_seq = utcnow(), _next_seq(case)
     events = [
         Event(
@@ -278,6 +284,19 @@ def record_events(
     for event in events:
         record("event_recorded", "case", case.id, actor=actor, detail=f"event={event.seq} type={event.type}")
     return events
+
+
+def _check_extensions(
+    case: Case, timeline: list[TimelineEvent], new: list[TimelineEvent], path_prefix: str | None
+) -> None:
+    """An extension naming a rule may go only as far as the rule pack allows."""
+    errors = [
+        FieldError(_path(path_prefix, int(event.key[len(NEW) :]), "rule"), problem)
+        for event in new
+        for problem in deadlines.extension_problems(case, timeline, [event])
+    ]
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def correct_event(
@@ -378,3 +397,4 @@ def _after_timeline_change(case: Case) -> None:
     case.custody_since = run.start if run else None
     case.status = CaseStatus.CLOSED if is_closed(timeline) else CaseStatus.OPEN
     _touch(case)
+    deadlines.recompute(case, now)

@@ -236,7 +236,8 @@ def _one_timed(rule: Rule, context: _Context, stretch: Stretch, following: datet
     limit = extended.limit(rule.limit)
     journey = _journey(rule, met)
     due = context.due(rule, stretch.at, limit, journey)
-    status = _status(due.at, met.at if met else None, context.as_of, _window(rule, stretch.at, due.at))
+    window = _window(rule, stretch.at, due.at)
+    status = _status(due.at, met.at if met else None, context.as_of, window)
     limit_words = f"limit {rule_limit_text(rule, limit)}{_extension_text(extended)}"
     if journey:
         limit_words += f", plus {span(journey)} journey time"
@@ -256,6 +257,7 @@ def _one_timed(rule: Rule, context: _Context, stretch: Stretch, following: datet
         explanation,
         due=due.at,
         due_local_date=due.local_date,
+        at_risk_from=due.at - window,
         extended_by=len(extended.granted),
         **fields,
     )
@@ -314,9 +316,10 @@ def _cycles(rule: Rule, context: _Context, stretch: Stretch) -> list[Deadline]:
         explanation = f"Custody ended {span(stretch.end - anchor_at)} after {anchor_noun}{late}; {every}"
         results.append(_cycle(rule, status, explanation, due, anchor_key, anchor_at, stretch.end_key, stretch.end))
     else:
-        status = _status(due.at, None, context.as_of, _window(rule, anchor_at, due.at))
+        window = _window(rule, anchor_at, due.at)
+        status = _status(due.at, None, context.as_of, window)
         explanation = f"Next review {_open_text(context, due, status)}; {every}"
-        results.append(_cycle(rule, status, explanation, due, anchor_key, anchor_at, None, None))
+        results.append(_cycle(rule, status, explanation, due, anchor_key, anchor_at, None, None, due.at - window))
     return results
 
 
@@ -329,6 +332,7 @@ def _cycle(
     start_at: datetime,
     met_by_key: str | None,
     met_at: datetime | None,
+    at_risk_from: datetime | None = None,
 ) -> Deadline:
     return _result(
         rule,
@@ -336,6 +340,7 @@ def _cycle(
         explanation,
         due=due.at,
         due_local_date=due.local_date,
+        at_risk_from=at_risk_from,
         start_key=start_key,
         start_at=start_at,
         met_by_key=met_by_key,
@@ -379,9 +384,21 @@ def _maximum(rule: Rule, context: _Context) -> list[Deadline]:
     limit_words = f"limit {rule_limit_text(rule, limit)}{_extension_text(extended)}"
     fields: dict[str, Any] = {"start_key": first.key, "start_at": first.at, "extended_by": len(extended.granted)}
     if last.end is None and stop is None:
-        status = _status(due.at, None, context.as_of, _window(rule, clock_start, due.at))
+        window = _window(rule, clock_start, due.at)
+        status = _status(due.at, None, context.as_of, window)
         explanation = f"Held {span(held)} in {noun}{episodes}; {_open_text(context, due, status)}; {limit_words}"
-        return [_result(rule, status, explanation, due=due.at, due_local_date=due.local_date, **fields)]
+        at_risk_from = due.at - window
+        return [
+            _result(
+                rule,
+                status,
+                explanation,
+                due=due.at,
+                due_local_date=due.local_date,
+                at_risk_from=at_risk_from,
+                **fields,
+            )
+        ]
     fields.update(met_by_key=stop.key if stop else last.end_key, met_at=stop.at if stop else last.end)
     if exceeded is None:
         explanation = f"Held {span(held)} in {noun}{episodes}, within the limit; {limit_words}"

@@ -340,6 +340,9 @@ class Deadline:
     met_by_key: str | None = None
     start_at: datetime | None = None
     met_at: datetime | None = None
+    # For a limit not yet met: from when it is at risk, so a stored deadline's status
+    # can be read at any later instant without running the engine again.
+    at_risk_from: datetime | None = None
     extended_by: int = 0
 
     @property

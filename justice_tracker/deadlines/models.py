@@ -1,0 +1,70 @@
+"""Stored deadlines (one row per deadline the engine gives a case) and court closure days.
+
+Rows are recomputed in the transaction that changes a case. For limits not yet met
+they keep `due` and `at_risk_from`, so a board reads the status at any instant
+with an indexed query (see `queries.status_at`) instead of running the engine.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from justice_tracker.cases.models import Case
+from justice_tracker.db import UTCDateTime, db
+
+
+class CaseDeadline(db.Model):
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        Index("ix_deadlines_court_open_due", "court_id", "open", "at_risk_from"),
+        Index("ix_deadlines_open_due", "open", "at_risk_from"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    # Copied from the case so that a court's board needs no join to filter.
+    court_id: Mapped[int] = mapped_column(ForeignKey("courts.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    pack_code: Mapped[str] = mapped_column(String(16))
+    pack_version: Mapped[date] = mapped_column(Date)
+    rule_id: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    citation: Mapped[str] = mapped_column(String(300))
+    source_url: Mapped[str] = mapped_column(String(500))
+    verification: Mapped[str] = mapped_column(String(1))
+    force: Mapped[str] = mapped_column(String(30))
+    advisory: Mapped[bool] = mapped_column(Boolean)
+    # Status when computed; `queries.status_at` gives it at any other instant.
+    status: Mapped[str] = mapped_column(String(20))
+    # True while the limit can still pass or be breached (not met, not inapplicable).
+    open: Mapped[bool] = mapped_column(Boolean)
+    due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_local_date: Mapped[date | None] = mapped_column(Date)
+    at_risk_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    start_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    start_key: Mapped[str | None] = mapped_column(String(20))
+    met_by_key: Mapped[str | None] = mapped_column(String(20))
+    explanation: Mapped[str] = mapped_column(Text)
+    consequence: Mapped[str] = mapped_column(Text)
+    consequence_kind: Mapped[str] = mapped_column(String(20))
+    extended_by: Mapped[int] = mapped_column(Integer, default=0)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship()
+
+
+class CalendarClosure(db.Model):
+    """A day the courts of a jurisdiction do not sit, beyond the public holidays of its pack."""
+
+    __tablename__ = "calendar_closures"
+    __table_args__ = (UniqueConstraint("jurisdiction_code", "day", name="uq_calendar_closures_jurisdiction_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200))
