@@ -42,6 +42,10 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_FROM": "justice-tracker@localhost",
+    "MAIL_TIMEOUT": 30,
+    # The address the application is reached at, for links in emails (no trailing slash needed).
+    "BASE_URL": "http://localhost:5000",
+    "DIGEST_INCLUDE_ADVISORY": True,
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "UTC",
     "LANGUAGES": ["en", "fr", "es", "pt"],
@@ -54,6 +58,7 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "PROXY_FIX_HOPS": 0,
+    "RULE_PACK_DIR": None,
     "CLOCK": None,
 }
 

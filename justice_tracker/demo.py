@@ -216,6 +216,16 @@ def load_demo(seed: int = 2026) -> str:
             ("brought_before_authority", 70 * d - 8 * h, {"authority": "Juvenile Justice Board"}),
             ("released", 70 * d - 9 * h, {"kind": "bail"}),
             ("social_worker_notified", 69 * d, {"who": "Probation officer"}),
+            (
+                "limit_extended",
+                45 * d,
+                {
+                    "rule": "in-jja-14-inquiry-4m",
+                    "legal_basis": "JJ Act 2015, s. 14(2) proviso",
+                    "authority": "Juvenile Justice Board",
+                    "extension_months": 2,
+                },
+            ),
             ("diversion_considered", 40 * d, {"outcome": "diverted", "reasons": "First contact; family support"}),
             ("proceedings_terminated", 20 * d, {"ground": "diverted"}),
             ("case_closed", 19 * d, {}),

@@ -3,7 +3,7 @@
 from justice_tracker.audit.models import AuditEntry
 from justice_tracker.auth.models import ApiToken, LoginSession, User
 from justice_tracker.cases.models import Case, CaseLawyer, Child, Event, Offence
-from justice_tracker.deadlines.models import CalendarClosure, CaseDeadline
+from justice_tracker.deadlines.models import CalendarClosure, CaseDeadline, DigestLog
 from justice_tracker.org.models import Court, Facility, Jurisdiction
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "CaseLawyer",
     "Child",
     "Court",
+    "DigestLog",
     "Event",
     "Facility",
     "Jurisdiction",

@@ -68,3 +68,26 @@ class CalendarClosure(db.Model):
     jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
     day: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(200))
+
+
+class DigestLog(db.Model):
+    """What a user's deadline digest has already reported: one row per deadline and status sent.
+
+    A deadline is known by its case, rule and due instant (stored deadline rows are
+    replaced at every recompute, so their ids are not stable). A deadline reported
+    at risk is reported again once breached; one whose due instant moves (an
+    extension, a closure day) is a new deadline.
+    """
+
+    __tablename__ = "digest_log"
+    __table_args__ = (
+        UniqueConstraint("user_id", "case_id", "rule_id", "due", "status", name="uq_digest_log_user_deadline_status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    rule_id: Mapped[str] = mapped_column(String(100))
+    due: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)

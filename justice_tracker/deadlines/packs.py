@@ -1,5 +1,9 @@
 """The rule packs the application runs on, loaded and validated once at start-up.
 
+They are the packs shipped in `justice_tracker/rules/packs/`, or those of the folder
+named by the `RULE_PACK_DIR` setting (`JT_RULE_PACK_DIR`), for an installation that
+reviews and pins its own copies.
+
 An invalid pack stops the application from starting (`InvalidPackError` names the
 file, rule and field): a wrong limit must never be applied silently.
 """
@@ -7,6 +11,7 @@ file, rule and field): a wrong limit must never be applied silently.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy import select
@@ -20,7 +25,8 @@ EXTENSION_KEY = "rule_packs"
 
 
 def init_packs(app: Flask) -> None:
-    app.extensions[EXTENSION_KEY] = load_all()
+    directory = app.config.get("RULE_PACK_DIR")
+    app.extensions[EXTENSION_KEY] = load_all(Path(directory)) if directory else load_all()
 
 
 def all_packs() -> dict[str, RulePack]:

@@ -17,7 +17,7 @@ from justice_tracker.db import db
 from justice_tracker.deadlines.models import CaseDeadline
 from justice_tracker.deadlines.packs import closures_for, pack_for
 from justice_tracker.rules.engine import evaluate
-from justice_tracker.rules.extensions import check_extension
+from justice_tracker.rules.extensions import EXTENSION_EVENTS, check_extension
 from justice_tracker.rules.model import CaseFacts, Deadline, Kind, OffenceFacts, Status
 from justice_tracker.timeline.facts import TimelineEvent
 
@@ -40,11 +40,11 @@ def evaluate_case(case: Case, as_of: datetime, events: Sequence[TimelineEvent] |
 
 
 def extension_problems(case: Case, timeline: Sequence[TimelineEvent], new: Iterable[TimelineEvent]) -> list[str]:
-    """Why any new `custody_extended` event naming a rule goes beyond what the pack allows."""
+    """Why any new extension event naming a rule goes beyond what the pack allows."""
     pack = pack_for(case.jurisdiction_code)
     problems: list[str] = []
     for event in new:
-        rule_id = event.details.get("rule") if event.type == "custody_extended" else None
+        rule_id = event.details.get("rule") if event.type in EXTENSION_EVENTS else None
         if not rule_id:
             continue
         if pack is None:

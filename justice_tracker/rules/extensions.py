@@ -1,4 +1,4 @@
-"""Extensions of a limit: which `custody_extended` events a pack allows, and why others are refused.
+"""Extensions of a limit: which `custody_extended` / `limit_extended` events a pack allows, and why others are refused.
 
 An extension event names the rule it extends in its `rule` detail and may state its
 size in `extension_hours`, `extension_days` or `extension_months` (days are the
@@ -34,7 +34,8 @@ from justice_tracker.rules.model import (
 )
 from justice_tracker.timeline.facts import TimelineEvent
 
-EXTENSION_EVENT = "custody_extended"
+# `custody_extended` extends a custody limit; `limit_extended` any other (an inquiry, a trial window).
+EXTENSION_EVENTS = ("custody_extended", "limit_extended")
 _SIZE_FIELDS = {"extension_hours": Unit.HOURS, "extension_days": Unit.CALENDAR_DAYS, "extension_months": Unit.MONTHS}
 
 
@@ -60,7 +61,7 @@ class Extended:
 
 
 def extension_events(timeline: Timeline, rule: Rule, after: datetime, before: datetime | None) -> list[TimelineEvent]:
-    wanted = (EventMatch(EXTENSION_EVENT, {"rule": (rule.id,)}),)
+    wanted = tuple(EventMatch(name, {"rule": (rule.id,)}) for name in EXTENSION_EVENTS)
     return timeline.all(wanted, after=after, before=before)
 
 

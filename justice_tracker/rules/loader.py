@@ -14,8 +14,8 @@ from justice_tracker.rules.validate import InvalidPackError, read_pack_file
 PACKS_DIR = Path(__file__).with_name("packs")
 
 
-def pack_files() -> list[Path]:
-    return sorted(PACKS_DIR.glob("*.yaml"))
+def pack_files(directory: Path = PACKS_DIR) -> list[Path]:
+    return sorted(Path(directory).glob("*.yaml"))
 
 
 def pack_path(code: str) -> Path:
@@ -37,7 +37,8 @@ def load_pack(code: str) -> RulePack:
     return load_pack_file(path)
 
 
-def load_all() -> dict[str, RulePack]:
-    """Every shipped pack by code; raises on the first invalid one, naming all its problems."""
-    packs = (load_pack_file(path) for path in pack_files())
+def load_all(directory: Path = PACKS_DIR) -> dict[str, RulePack]:
+    """Every pack in `directory` (the shipped ones by default) by code; raises on the first
+    invalid one, naming all its problems."""
+    packs = (load_pack_file(path) for path in pack_files(directory))
     return {pack.code: pack for pack in packs}

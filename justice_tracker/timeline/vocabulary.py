@@ -142,6 +142,19 @@ EVENT_TYPES: dict[str, EventType] = {
             ),
         ),
         _E(
+            "limit_extended",
+            "Time limit extended",
+            fields=(
+                _F("rule", "Rule extended (rule id)", required=True, max_length=100),
+                _F("legal_basis", "Legal basis", required=True, max_length=300),
+                AUTHORITY,
+                _F("extension_hours", "Extension (hours)", FieldKind.INTEGER, minimum=1, maximum=24 * 366),
+                _F("extension_days", "Extension (days)", FieldKind.INTEGER, minimum=1, maximum=3660),
+                _F("extension_months", "Extension (months)", FieldKind.INTEGER, minimum=1, maximum=120),
+                NOTE,
+            ),
+        ),
+        _E(
             "released",
             "Released",
             CustodyEffect.ENDS_CUSTODY,

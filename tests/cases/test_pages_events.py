@@ -18,6 +18,7 @@ from tests.cases.test_pages_support import SUMMER, audits, count, form_version, 
 MAY10 = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)
 MAY12 = datetime(2026, 5, 12, 9, 0, tzinfo=UTC)
 APPREHENDED = ("apprehended", MAY10, {"facility": "Central station"})
+INDICTABLE = {"description": "robbery", "max_penalty_years": 14.0, "offence_class": "indictable"}
 PRETRIAL = ("pretrial_detention_ordered", MAY12, {"facility": "Youth unit"})
 RESPONSIBLE = ("adjudicated", MAY12, {"finding": "responsible"})
 APPEAL = ("appeal_filed", MAY12, {"by": "child"})
@@ -41,6 +42,11 @@ VALID: dict[str, tuple[list[tuple[str, datetime, dict[str, Any]]], dict[str, Any
         [APPREHENDED],
         {"legal_basis": "PACE s.43", "authority": "Magistrates", "extension_hours": "12", "extension_days": ""},
         {"legal_basis": "PACE s.43", "authority": "Magistrates", "extension_hours": 12},
+    ),
+    "limit_extended": (
+        [APPREHENDED],
+        {"rule": "gb-pace-41-detention-without-charge-24h", "legal_basis": "PACE s.42", "extension_hours": "12"},
+        {"rule": "gb-pace-41-detention-without-charge-24h", "legal_basis": "PACE s.42", "extension_hours": 12},
     ),
     "released": ([APPREHENDED], {"kind": "to_parents"}, {"kind": "to_parents"}),
     "diversion_considered": (
@@ -113,7 +119,8 @@ def test_the_table_covers_the_whole_vocabulary():
 @pytest.mark.parametrize("type_name", sorted(VALID))
 def test_each_kind_of_event_is_recorded_through_the_form(make, client_for, court, clerk, type_name):
     prior, typed, stored = VALID[type_name]
-    case = make.case(court=court, events=prior)
+    # An indictable offence, so that PACE s. 42 allows the extension `limit_extended` asks for.
+    case = make.case(court=court, events=prior, offences=[INDICTABLE])
     client = client_for(clerk)
     response = post_event(client, case.id, type_name, "2026-05-20T10:00", typed)
     assert response.status_code == 302, text(response)

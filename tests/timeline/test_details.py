@@ -24,6 +24,7 @@ VALID_EXAMPLES: dict[str, dict[str, Any]] = {
     "social_worker_notified": {"who": "Probation officer on duty"},
     "brought_before_authority": {"authority": "Juvenile Justice Board"},
     "custody_extended": {"legal_basis": "Art. 12(3)", "authority": "Magistrate", "extension_hours": 24},
+    "limit_extended": {"rule": "in-jja-14-inquiry-4m", "legal_basis": "s. 14(2) proviso", "extension_months": 2},
     "released": {"kind": "to_parents"},
     "diversion_considered": {"outcome": "diverted", "reasons": "First offence, admitted responsibility"},
     "charged": {"authority": "Public prosecutor"},
