@@ -6,7 +6,7 @@ from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateField, EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from justice_tracker.auth.models import Role
@@ -58,3 +58,15 @@ class JurisdictionForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     name = StringField(_l("What the token is for"), validators=[DataRequired(), Length(max=100)])
+
+
+class ClosureForm(FlaskForm):
+    """A day the courts of a jurisdiction do not sit (beyond its public holidays)."""
+
+    jurisdiction_code = SelectField(_l("Jurisdiction"))
+    day = DateField(_l("Day"), validators=[DataRequired()])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=200)])
+
+    def validate_day(self, field: DateField) -> None:
+        if field.data is not None and not 1900 <= field.data.year <= 2200:
+            raise ValidationError(_l("Give a day between the years 1900 and 2200."))

@@ -1,21 +1,33 @@
-"""Administration: users and roles, courts, facilities, jurisdictions and API tokens."""
+"""Administration: users and roles, courts, facilities, jurisdictions, court closure days and API tokens."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from justice_tracker.admin.forms import CourtForm, FacilityForm, JurisdictionForm, TokenForm, UserEditForm, UserForm
+from justice_tracker.admin.forms import (
+    ClosureForm,
+    CourtForm,
+    FacilityForm,
+    JurisdictionForm,
+    TokenForm,
+    UserEditForm,
+    UserForm,
+)
 from justice_tracker.audit.service import record
 from justice_tracker.auth.access import access
 from justice_tracker.auth.models import ApiToken, Role, User
 from justice_tracker.auth.services import create_user, set_active
 from justice_tracker.auth.sessions import create_api_token
+from justice_tracker.cases.models import Case
 from justice_tracker.clock import utcnow
 from justice_tracker.db import db
+from justice_tracker.deadlines.models import CalendarClosure, CaseDeadline
+from justice_tracker.deadlines.service import recompute
 from justice_tracker.errors import ValidationFailed
 from justice_tracker.org import services as org_services
 from justice_tracker.org.models import Court, Facility, Jurisdiction
@@ -202,3 +214,94 @@ def _int_or_404(key: str) -> int:
     if not key.isdigit():
         abort(404)
     return int(key)
+
+
+# -- court closure days ---------------------------------------------------------------------------------------
+
+CLOSURE_BATCH = 200
+# A closure day D moves a limit that ends on D (to a preceding or next working day) or lengthens a
+# working-day count running over D. A deadline whose stored due instant is more than this before D
+# cannot move, whether the closure is added or removed; its case is not recomputed.
+CLOSURE_REACH = timedelta(days=31)
+
+
+def recompute_for_closure(jurisdiction_code: str, day: date) -> int:
+    """Recompute the stored deadlines of the jurisdiction's cases a closure on `day` can change.
+
+    Cases are chosen in SQL and loaded in batches; returns how many were recomputed.
+    """
+    cutoff = datetime.combine(day - CLOSURE_REACH, time(0), UTC)
+    ids = list(
+        db.session.scalars(
+            select(Case.id)
+            .where(
+                Case.jurisdiction_code == jurisdiction_code,
+                Case.id.in_(select(CaseDeadline.case_id).where(CaseDeadline.due >= cutoff)),
+            )
+            .order_by(Case.id)
+        )
+    )
+    now = utcnow()
+    for start in range(0, len(ids), CLOSURE_BATCH):
+        for case in db.session.scalars(select(Case).where(Case.id.in_(ids[start : start + CLOSURE_BATCH]))):
+            recompute(case, now)
+    return len(ids)
+
+
+@bp.route("/closures", methods=["GET", "POST"])
+@access(Role.ADMIN)
+def closures():
+    choices = _jurisdiction_choices()
+    codes = [code for code, _label in choices]
+    form = ClosureForm()
+    form.jurisdiction_code.choices = choices
+    selected = request.args.get("jurisdiction") or (codes[0] if codes else None)
+    if selected is not None and selected not in codes:
+        abort(404)
+    if form.validate_on_submit():
+        code, day = form.jurisdiction_code.data or "", form.day.data
+        selected = code
+        taken = db.session.scalar(
+            select(CalendarClosure.id).where(CalendarClosure.jurisdiction_code == code, CalendarClosure.day == day)
+        )
+        if taken is not None:
+            form.day.errors = [_("This day is already a closure day of %(code)s.", code=code)]
+        else:
+            closure = CalendarClosure(jurisdiction_code=code, day=day, reason=(form.reason.data or "").strip())
+            db.session.add(closure)
+            db.session.flush()
+            count = recompute_for_closure(code, day)
+            record(
+                "calendar_closure_added",
+                "calendar_closure",
+                closure.id,
+                detail=f"jurisdiction={code} day={day.isoformat()} cases_recomputed={count}",
+            )
+            db.session.commit()
+            flash(_("Closure day added; deadlines of %(count)d case(s) recomputed.", count=count), "info")
+            return redirect(url_for("admin.closures", jurisdiction=code))
+    elif not form.is_submitted():
+        form.jurisdiction_code.data = selected
+    rows = db.session.scalars(
+        select(CalendarClosure).where(CalendarClosure.jurisdiction_code == selected).order_by(CalendarClosure.day)
+    ).all()
+    return render_template("admin/closures.html", form=form, rows=rows, jurisdictions=choices, selected=selected)
+
+
+@bp.route("/closures/<int:closure_id>/delete", methods=["POST"])
+@access(Role.ADMIN)
+def delete_closure(closure_id: int):
+    closure = db.session.get(CalendarClosure, closure_id) or abort(404)
+    code, day = closure.jurisdiction_code, closure.day
+    db.session.delete(closure)
+    db.session.flush()
+    count = recompute_for_closure(code, day)
+    record(
+        "calendar_closure_removed",
+        "calendar_closure",
+        closure_id,
+        detail=f"jurisdiction={code} day={day.isoformat()} cases_recomputed={count}",
+    )
+    db.session.commit()
+    flash(_("Closure day removed; deadlines of %(count)d case(s) recomputed.", count=count), "info")
+    return redirect(url_for("admin.closures", jurisdiction=code))

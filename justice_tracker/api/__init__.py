@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from justice_tracker.api import views  # noqa: E402, F401 - registers the routes on bp
+from justice_tracker.api import deadlines, views  # noqa: E402, F401 - registers the routes on bp

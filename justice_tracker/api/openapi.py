@@ -18,6 +18,8 @@ from marshmallow import RAISE, Schema, fields, missing, validate
 
 from justice_tracker.auth.access import rule_for
 from justice_tracker.cases import schemas as s
+from justice_tracker.deadlines import schemas as ds
+from justice_tracker.rules.model import Status
 
 API_VERSION = "1.0.0"
 API_PREFIX = "/api/v1/"
@@ -63,7 +65,7 @@ OPERATIONS: dict[str, Op] = {
         ),
     ),
     "api.create_case": Op(
-        response="CaseDetail",
+        response="CaseImported",
         status=201,
         request="CaseFile",
         errors=(400, 409, 422),
@@ -76,6 +78,25 @@ OPERATIONS: dict[str, Op] = {
         response="EventRecorded", status=201, request="CorrectionInput", errors=(400, 404, 409, 422)
     ),
     "api.export_case": Op(response="CaseFile", errors=(404,)),
+    "api.case_deadlines": Op(response="CaseDeadlines", query=(AS_OF, KNOWN_AT), errors=(400, 404)),
+    "api.list_deadlines": Op(
+        response="DeadlineList",
+        errors=(400,),
+        query=(
+            Param(
+                "status",
+                {"type": "string", "example": "breached,at_risk"},
+                "Status at as_of, one or several separated by commas: " + ", ".join(x.value for x in Status) + ".",
+            ),
+            Param("as_of", _INSTANT, "Instant the status is computed at (ISO 8601 with offset); default now."),
+            Param("jurisdiction", {"type": "string"}, "Jurisdiction code of the case, e.g. BR."),
+            Param("court_id", {"type": "integer"}, "Court id."),
+            Param("case_status", {"type": "string", "enum": ["open", "closed"]}, "Status of the case now."),
+            Param("advisory", {"type": "boolean"}, "Only advisory rules (true) or only binding ones (false)."),
+            Param("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+            Param("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "Deadlines per page (at most 100)."),
+        ),
+    ),
     "api.create_child": Op(response="ChildRecord", status=201, request="Child", errors=(400, 422)),
     "api.get_child": Op(response="ChildRecord", errors=(404,)),
 }
@@ -98,7 +119,17 @@ SCHEMAS: tuple[type[Schema], ...] = (
     s.EventSchema,
     s.EventInputSchema,
     s.CorrectionInputSchema,
+    ds.DeadlineSchema,
+    ds.BoardDeadlineSchema,
+    ds.CaseImportedSchema,
 )
+
+_STATUS_COUNTS = {
+    "type": "object",
+    "description": "Number of deadlines per status (statuses with none are left out).",
+    "propertyNames": {"enum": [x.value for x in Status]},
+    "additionalProperties": {"type": "integer"},
+}
 
 EXTRA_COMPONENTS: dict[str, dict[str, Any]] = {
     "Error": {
@@ -158,6 +189,42 @@ EXTRA_COMPONENTS: dict[str, dict[str, Any]] = {
         "properties": {
             "event": {"$ref": "#/components/schemas/Event"},
             "case_version": {"type": "integer", "description": "Send it as `version` with the next change."},
+        },
+    },
+    "CaseDeadlines": {
+        "type": "object",
+        "properties": {
+            "case_id": {"type": "integer"},
+            "reference": {"type": "string"},
+            "jurisdiction": {"type": "string"},
+            "time_zone": {"type": "string", "description": "The court's IANA zone (`due_local` is in it)."},
+            "as_of": {"type": "string", "format": "date-time"},
+            "known_at": {"type": ["string", "null"], "format": "date-time"},
+            "pack": {
+                "anyOf": [{"$ref": "#/components/schemas/PackRef"}, {"type": "null"}],
+                "description": "Null when the jurisdiction has no rule pack (then there are no deadlines).",
+            },
+            "counts": _STATUS_COUNTS,
+            "deadlines": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/Deadline"},
+                "description": "In pack order, not-applicable ones last.",
+            },
+        },
+    },
+    "DeadlineList": {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/BoardDeadline"}},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "total": {"type": "integer", "description": "Deadlines matching every filter."},
+            "pages": {"type": "integer"},
+            "as_of": {"type": "string", "format": "date-time"},
+            "counts": {
+                **_STATUS_COUNTS,
+                "description": "Per status, among the deadlines matching every filter but status.",
+            },
         },
     },
     "ChildRecord": {

@@ -17,6 +17,7 @@ from sqlalchemy import false, func, select
 from sqlalchemy.orm import selectinload
 
 from justice_tracker.api import bp, params
+from justice_tracker.api.deadlines import deadline_items, pack_ref
 from justice_tracker.api.openapi import build_document
 from justice_tracker.api.payloads import (
     case_detail,
@@ -159,13 +160,17 @@ def create_case():
     """Import a whole case file (child, case, events): all of it, or nothing.
 
     201 with the created case; 200 with the existing case when the file was
-    imported before (new events in it are appended).
+    imported before (new events in it are appended). Either way the answer carries
+    the case's deadlines computed now (`deadlines`, as `GET /cases/{id}/deadlines`).
     """
     user = _user()
     result = import_case_file_detailed(user, params.json_body())
     db.session.commit()
     case = result.case
-    body = case_detail(case, user, case_state(case, utcnow()))
+    now = utcnow()
+    body = case_detail(case, user, case_state(case, now))
+    body["pack"] = pack_ref(case)
+    body["deadlines"] = deadline_items(case, now)
     headers = {
         "Location": url_for("api.get_case", case_id=case.id),
         "X-Events-Added": str(result.events_added),

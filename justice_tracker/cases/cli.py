@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -22,9 +23,12 @@ from justice_tracker.audit.service import record
 from justice_tracker.cases.casefiles import export_case_file, file_name, import_case_file_detailed
 from justice_tracker.cases.models import Case
 from justice_tracker.cli import system_actor
+from justice_tracker.clock import utcnow
 from justice_tracker.db import db
+from justice_tracker.deadlines.service import evaluate_case
 from justice_tracker.errors import DomainError, ValidationFailed
 from justice_tracker.org.models import Court
+from justice_tracker.rules.model import Status
 
 cases_cli = AppGroup("cases", help="Import and export case files (JSON).")
 
@@ -66,7 +70,7 @@ def import_command(files: tuple[Path, ...]) -> None:
             )
         else:
             outcome = f"unchanged case {case.id} ({case.reference})"
-        click.echo(f"{path}: {outcome}")
+        click.echo(f"{path}: {outcome}; {_deadline_counts(case)}")
     if failed:
         click.echo(f"{failed} of {len(files)} files not imported.", err=True)
         sys.exit(1)
@@ -114,6 +118,12 @@ def export_command(out_dir: Path | None, courts: tuple[str, ...], references: tu
         record("case_exported", "case", case.id, actor=actor, detail=f"cli file={name}")
         click.echo(f"{out_dir / name}: case {case.id} ({case.reference})")
     db.session.commit()
+
+
+def _deadline_counts(case: Case) -> str:
+    """The case's breached and at-risk deadlines now (advisory limits passed are never breaches)."""
+    found = Counter(d.status for d in evaluate_case(case, utcnow()))
+    return f"deadlines now: {found[Status.BREACHED]} breached, {found[Status.AT_RISK]} at risk"
 
 
 def _court(value: str) -> Court:

@@ -51,6 +51,7 @@ from justice_tracker.cases.models import Case, CaseStatus, Child, Event
 from justice_tracker.cases.timeline import as_timeline, custody_run_start, effective_events, episodes
 from justice_tracker.clock import utcnow
 from justice_tracker.db import db
+from justice_tracker.deadlines.service import evaluate_case
 from justice_tracker.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from justice_tracker.org.models import Court
 from justice_tracker.timeline.ages import age_on
@@ -613,6 +614,7 @@ def _render_case(
             add_form=add_form,
             problem=problem,
             custody_word=custody_word,
+            deadlines=evaluate_case(case, moment),
         ),
         status,
     )

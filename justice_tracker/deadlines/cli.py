@@ -1,4 +1,4 @@
-"""`flask rules validate|list|show` and `flask deadlines refresh`."""
+"""`flask rules validate|list|show` and `flask deadlines refresh|notify`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from justice_tracker.cases.models import Case
 from justice_tracker.clock import utcnow
 from justice_tracker.db import db
+from justice_tracker.deadlines import digest
 from justice_tracker.deadlines.packs import all_packs
 from justice_tracker.deadlines.service import refresh_all
 from justice_tracker.rules.loader import pack_files
@@ -73,3 +74,32 @@ def refresh_command() -> None:
         count = refresh_all(utcnow(), progress=bar.update)
     db.session.commit()
     click.echo(f"deadlines recomputed for {count} case(s)")
+
+
+@deadlines_cli.command("notify")
+@click.option("--dry-run", is_flag=True, help="Show who would get a digest; send nothing, record nothing.")
+def notify_command(dry_run: bool) -> None:
+    """Email each clerk and lawyer the breaches and at-risk deadlines new since their last digest (run from cron).
+
+    Exits non-zero when any digest could not be sent; those users get the same
+    deadlines again at the next run.
+    """
+    result = digest.run(utcnow(), dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+        for item in result.sent:
+            click.echo(
+                f"would send to user {item.user.id} ({item.user.role}): "
+                f"{len(item.binding)} binding, {len(item.advisory)} advisory deadline(s)"
+            )
+        click.echo(f"dry run: {len(result.sent)} digest(s) of {result.considered} recipient(s); nothing sent")
+        return
+    db.session.commit()
+    for item, error in result.failed:
+        click.echo(f"user {item.user.id}: digest not sent: {error}", err=True)
+    click.echo(
+        f"{len(result.sent)} digest(s) sent ({result.items_sent} deadline(s)), {len(result.failed)} failed, "
+        f"{result.considered - len(result.sent) - len(result.failed)} recipient(s) with nothing new"
+    )
+    if result.failed:
+        raise click.exceptions.Exit(1)

@@ -19,7 +19,7 @@ def index():
         return redirect(url_for("oversight.index"))
     if g.user.role == Role.COORDINATOR:
         return render_template("home/coordinator.html")
-    return redirect(url_for("cases.index"))
+    return redirect(url_for("boards.board" if g.user.role in (Role.CLERK, Role.LAWYER) else "cases.index"))
 
 
 @bp.route("/health")

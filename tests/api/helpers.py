@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from justice_tracker.auth.models import User
 from justice_tracker.auth.sessions import create_api_token
 from justice_tracker.db import db
-from justice_tracker.timeline.vocabulary import EVENT_TYPES
 
 # Copies of ../shared/examples/cases (test_examples_match_the_shared_copies keeps them in step).
 EXAMPLES_DIR = Path(__file__).parent / "examples"
@@ -22,20 +21,7 @@ SHARED_EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "shared" / "examples
 EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES_DIR.glob("*.json"))
 
 
-# The INTL example records a first appearance without naming the authority, which the
-# vocabulary still requires (reported: `authority` should be optional there).
-_AUTHORITY_REQUIRED = EVENT_TYPES["brought_before_authority"].spec("authority").required  # type: ignore[union-attr]
-EXAMPLE_PARAMS = [
-    pytest.param(
-        name,
-        marks=pytest.mark.xfail(
-            _AUTHORITY_REQUIRED and name == "intl_late_first_appearance.json",
-            reason="vocabulary requires brought_before_authority.authority; the shared example omits it",
-            strict=True,
-        ),
-    )
-    for name in EXAMPLE_NAMES
-]
+EXAMPLE_PARAMS = EXAMPLE_NAMES
 
 
 def example(name: str) -> dict[str, Any]:

@@ -153,3 +153,20 @@ def test_rules_list_and_show(app):
     assert "GB-EAW" in listing and "BR" in listing
     shown = runner.invoke(args=["rules", "show", "BR"]).output
     assert ART_108 in shown and "art. 108" in shown
+
+
+def test_a_past_instant_shows_a_limit_met_since_as_it_then_stood(make, clock):
+    now = clock.now
+    case = make.case(
+        court=make.court("BR"),
+        events=[
+            ("apprehended", now - timedelta(days=3), {}),
+            ("brought_before_authority", now - timedelta(days=1), {"authority": "MP"}),
+        ],
+    )
+    row, status = _stored(case, ART_175)
+    assert status == "met_late"
+    assert _stored(case, ART_175, now - timedelta(days=3, hours=1))[1] == "not_applicable"
+    assert _stored(case, ART_175, now - timedelta(days=2, hours=12))[1] == "pending"
+    assert _stored(case, ART_175, now - timedelta(days=1, hours=12))[1] == "breached"
+    assert _stored(case, ART_175, now)[1] == "met_late"
