@@ -164,7 +164,7 @@ def test_a_past_instant_shows_a_limit_met_since_as_it_then_stood(make, clock):
             ("brought_before_authority", now - timedelta(days=1), {"authority": "MP"}),
         ],
     )
-    row, status = _stored(case, ART_175)
+    _row, status = _stored(case, ART_175)
     assert status == "met_late"
     assert _stored(case, ART_175, now - timedelta(days=3, hours=1))[1] == "not_applicable"
     assert _stored(case, ART_175, now - timedelta(days=2, hours=12))[1] == "pending"
