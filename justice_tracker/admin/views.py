@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
@@ -23,11 +22,10 @@ from justice_tracker.auth.access import access
 from justice_tracker.auth.models import ApiToken, Role, User
 from justice_tracker.auth.services import create_user, set_active
 from justice_tracker.auth.sessions import create_api_token
-from justice_tracker.cases.models import Case
 from justice_tracker.clock import utcnow
 from justice_tracker.db import db
-from justice_tracker.deadlines.models import CalendarClosure, CaseDeadline
-from justice_tracker.deadlines.service import recompute
+from justice_tracker.deadlines.closures import add_closure, remove_closure
+from justice_tracker.deadlines.models import CalendarClosure
 from justice_tracker.errors import ValidationFailed
 from justice_tracker.org import services as org_services
 from justice_tracker.org.models import Court, Facility, Jurisdiction
@@ -218,35 +216,6 @@ def _int_or_404(key: str) -> int:
 
 # -- court closure days ---------------------------------------------------------------------------------------
 
-CLOSURE_BATCH = 200
-# A closure day D moves a limit that ends on D (to a preceding or next working day) or lengthens a
-# working-day count running over D. A deadline whose stored due instant is more than this before D
-# cannot move, whether the closure is added or removed; its case is not recomputed.
-CLOSURE_REACH = timedelta(days=31)
-
-
-def recompute_for_closure(jurisdiction_code: str, day: date) -> int:
-    """Recompute the stored deadlines of the jurisdiction's cases a closure on `day` can change.
-
-    Cases are chosen in SQL and loaded in batches; returns how many were recomputed.
-    """
-    cutoff = datetime.combine(day - CLOSURE_REACH, time(0), UTC)
-    ids = list(
-        db.session.scalars(
-            select(Case.id)
-            .where(
-                Case.jurisdiction_code == jurisdiction_code,
-                Case.id.in_(select(CaseDeadline.case_id).where(CaseDeadline.due >= cutoff)),
-            )
-            .order_by(Case.id)
-        )
-    )
-    now = utcnow()
-    for start in range(0, len(ids), CLOSURE_BATCH):
-        for case in db.session.scalars(select(Case).where(Case.id.in_(ids[start : start + CLOSURE_BATCH]))):
-            recompute(case, now)
-    return len(ids)
-
 
 @bp.route("/closures", methods=["GET", "POST"])
 @access(Role.ADMIN)
@@ -259,24 +228,13 @@ def closures():
     if selected is not None and selected not in codes:
         abort(404)
     if form.validate_on_submit():
-        code, day = form.jurisdiction_code.data or "", form.day.data
-        selected = code
-        taken = db.session.scalar(
-            select(CalendarClosure.id).where(CalendarClosure.jurisdiction_code == code, CalendarClosure.day == day)
-        )
-        if taken is not None:
-            form.day.errors = [_("This day is already a closure day of %(code)s.", code=code)]
+        code = selected = form.jurisdiction_code.data or ""
+        try:
+            _closure, count = add_closure(g.user, code, form.day.data, form.reason.data or "")
+        except ValidationFailed as exc:
+            db.session.rollback()
+            _show_errors(form, exc)
         else:
-            closure = CalendarClosure(jurisdiction_code=code, day=day, reason=(form.reason.data or "").strip())
-            db.session.add(closure)
-            db.session.flush()
-            count = recompute_for_closure(code, day)
-            record(
-                "calendar_closure_added",
-                "calendar_closure",
-                closure.id,
-                detail=f"jurisdiction={code} day={day.isoformat()} cases_recomputed={count}",
-            )
             db.session.commit()
             flash(_("Closure day added; deadlines of %(count)d case(s) recomputed.", count=count), "info")
             return redirect(url_for("admin.closures", jurisdiction=code))
@@ -292,16 +250,8 @@ def closures():
 @access(Role.ADMIN)
 def delete_closure(closure_id: int):
     closure = db.session.get(CalendarClosure, closure_id) or abort(404)
-    code, day = closure.jurisdiction_code, closure.day
-    db.session.delete(closure)
-    db.session.flush()
-    count = recompute_for_closure(code, day)
-    record(
-        "calendar_closure_removed",
-        "calendar_closure",
-        closure_id,
-        detail=f"jurisdiction={code} day={day.isoformat()} cases_recomputed={count}",
-    )
+    code = closure.jurisdiction_code
+    count = remove_closure(g.user, closure)
     db.session.commit()
     flash(_("Closure day removed; deadlines of %(count)d case(s) recomputed.", count=count), "info")
     return redirect(url_for("admin.closures", jurisdiction=code))

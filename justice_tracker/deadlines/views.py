@@ -20,9 +20,10 @@ from flask_babel import lazy_gettext as _l
 from justice_tracker.audit.service import record
 from justice_tracker.auth.access import access
 from justice_tracker.auth.models import Role, User
+from justice_tracker.cases.page_support import parse_as_of
+from justice_tracker.cases.presenters import custody_word
 from justice_tracker.cases.queries import filter_courts, filter_jurisdictions
 from justice_tracker.cases.timeline import episodes
-from justice_tracker.cases.views import custody_word, parse_as_of
 from justice_tracker.clock import utcnow
 from justice_tracker.db import db
 from justice_tracker.deadlines import queries
