@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app justice_tracker
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint format migrate demo clean
+.PHONY: install run test lint format migrate demo clean bench
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test: lint
 		echo "== again against $${TEST_DATABASE_URL%%@*}@…"; \
 		$(BIN)/pytest --ignore=tests/timeline --ignore=tests/rules; \
 	fi
+
+# Not a test: render times of each PDF for a case with 60 events (target: case summary under 1 s).
+bench: install
+	$(BIN)/python bench/bench_documents.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -66,10 +66,12 @@ def _register_blueprints(app: Flask) -> None:
     from justice_tracker.auth.views import bp as auth_bp
     from justice_tracker.cases.views import bp as cases_bp
     from justice_tracker.deadlines.views import bp as boards_bp
+    from justice_tracker.documents.views import bp as documents_bp
     from justice_tracker.home.views import bp as home_bp
     from justice_tracker.oversight.views import bp as oversight_bp
+    from justice_tracker.programmes.views import bp as programmes_bp
 
-    for bp in (home_bp, auth_bp, cases_bp, admin_bp, oversight_bp, boards_bp):
+    for bp in (home_bp, auth_bp, cases_bp, admin_bp, oversight_bp, boards_bp, documents_bp, programmes_bp):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

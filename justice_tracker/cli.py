@@ -91,6 +91,8 @@ def demo_load_command(if_empty: bool) -> None:
 def register_commands(app: Flask) -> None:
     from justice_tracker.cases.cli import cases_cli
     from justice_tracker.deadlines.cli import deadlines_cli, rules_cli
+    from justice_tracker.documents.cli import documents_cli
+    from justice_tracker.programmes.cli import programmes_cli
 
-    for group in (users_cli, tokens_cli, demo_cli, cases_cli, rules_cli, deadlines_cli):
+    for group in (users_cli, tokens_cli, demo_cli, cases_cli, rules_cli, deadlines_cli, programmes_cli, documents_cli):
         app.cli.add_command(group)

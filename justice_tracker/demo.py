@@ -19,6 +19,7 @@ from justice_tracker.cases.models import Case
 from justice_tracker.clock import utcnow
 from justice_tracker.db import db
 from justice_tracker.org.models import Court, Facility
+from justice_tracker.programmes import demo as programmes_demo
 
 DEMO_PASSWORD = "demo passphrase for training"  # noqa: S105 - published in the README on purpose
 
@@ -63,7 +64,10 @@ def load_demo(seed: int = 2026) -> str:
     """Create demo courts, facilities, users and cases; returns a one-line summary."""
     rng = random.Random(seed)
     now = utcnow().replace(second=0, microsecond=0)
-    courts = [Court(name=n, jurisdiction_code=j, time_zone=tz, active=True) for n, j, tz in COURTS]
+    courts = [
+        Court(name=n, jurisdiction_code=j, time_zone=tz, area=area, active=True)
+        for (n, j, tz), area in zip(COURTS, programmes_demo.COURT_AREAS, strict=True)
+    ]
     db.session.add_all(courts)
     db.session.add_all(
         Facility(name=n, jurisdiction_code=j, kind=k, separated_from_adults=sep, capacity=cap, active=True)
@@ -109,7 +113,8 @@ def load_demo(seed: int = 2026) -> str:
 
     def events(c: Case, items: list[tuple[str, timedelta, dict[str, Any]]]) -> None:
         payload = [{"type": t, "at": now - ago, "details": d} for t, ago, d in items]
-        services.record_events(admin, c, payload, path_prefix="events.")
+        # As a clerk would record them one by one: detention needs alternatives considered first.
+        services.record_events(admin, c, payload, path_prefix="events.", require_diversion=True)
 
     gb, br, india, fr, ke = courts
     d, h = timedelta(days=1), timedelta(hours=1)
@@ -189,6 +194,16 @@ def load_demo(seed: int = 2026) -> str:
             ),
             ("parent_notified", 52 * d - 2 * h, {"who": "avó"}),
             ("brought_before_authority", 51 * d, {"authority": "Ministério Público"}),
+            (
+                "diversion_considered",
+                50 * d + 1 * h,
+                {
+                    "outcome": "not_diverted",
+                    "reasons": "Remissão recusada pelo Ministério Público",
+                    "alternatives": "- Círculos de Justiça Restaurativa: sem vaga\n"
+                    "- Casa de Acolhimento Provisório: não considerada adequada",
+                },
+            ),
             (
                 "pretrial_detention_ordered",
                 50 * d,
@@ -319,4 +334,8 @@ def load_demo(seed: int = 2026) -> str:
             items.append(("released", start - rng.randint(2, 30) * h, {"kind": "to_parents"}))
         events(c, items)
 
-    return f"demo loaded: {len(courts)} courts, {len(FACILITIES)} facilities, {len(USERS)} users, 26 cases"
+    programmes, referrals = programmes_demo.load(admin, users["coordinator@demo.test"], now)
+    return (
+        f"demo loaded: {len(courts)} courts, {len(FACILITIES)} facilities, {len(USERS)} users, 26 cases, "
+        f"{programmes} programmes, {referrals} referrals"
+    )

@@ -5,6 +5,7 @@ from justice_tracker.auth.models import ApiToken, LoginSession, User
 from justice_tracker.cases.models import Case, CaseLawyer, Child, Event, Offence
 from justice_tracker.deadlines.models import CalendarClosure, CaseDeadline, DigestLog
 from justice_tracker.org.models import Court, Facility, Jurisdiction
+from justice_tracker.programmes.models import Programme, ProgrammeCoordinator, Referral, ReferralStep
 
 __all__ = [
     "ApiToken",
@@ -21,5 +22,9 @@ __all__ = [
     "Jurisdiction",
     "LoginSession",
     "Offence",
+    "Programme",
+    "ProgrammeCoordinator",
+    "Referral",
+    "ReferralStep",
     "User",
 ]

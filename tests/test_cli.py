@@ -10,6 +10,8 @@ from justice_tracker.auth import passwords
 from justice_tracker.auth.models import ApiToken, Role, User
 from justice_tracker.cases.models import Case, Event
 from justice_tracker.db import db
+from justice_tracker.programmes.models import Programme, ProgrammeCoordinator, Referral
+from justice_tracker.programmes.referrals import STATES
 from justice_tracker.timeline.vocabulary import EVENT_TYPES
 
 
@@ -70,6 +72,12 @@ def test_demo_load_only_into_an_empty_database(app, ctx):
     assert cases >= 20 and roles == {r.value for r in Role}
     assert set(db.session.scalars(select(Event.type)).all()) == set(EVENT_TYPES)
     assert len(set(db.session.scalars(select(Case.jurisdiction_code)).all())) >= 3
+    programmes = db.session.scalars(select(Programme)).all()
+    assert len(programmes) >= 25 and len({p.jurisdiction_code for p in programmes}) == 5
+    assert sum(p.enrolled >= p.places for p in programmes) >= 5, "several programmes at capacity"
+    assert set(db.session.scalars(select(Referral.state)).all()) == set(STATES), "referrals in every state"
+    coordinator = db.session.scalar(select(User).where(User.email == "coordinator@demo.test"))
+    assert db.session.scalar(select(func.count()).where(ProgrammeCoordinator.user_id == coordinator.id)) >= 1
     again = runner.invoke(args=["demo", "load"])
     assert "already holds data" in again.output
     assert db.session.scalar(select(func.count()).select_from(Case)) == cases

@@ -37,6 +37,11 @@ class CourtForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     jurisdiction_code = SelectField(_l("Jurisdiction"))
     time_zone = StringField(_l("Time zone (blank: the jurisdiction's)"), validators=[Optional(), _valid_zone])
+    area = StringField(
+        _l("Area served (district or city; programme suggestions compare it)"),
+        validators=[Optional(), Length(max=200)],
+        filters=[lambda value: value.strip() or None if isinstance(value, str) else value],
+    )
     active = BooleanField(_l("Active"), default=True)
 
 

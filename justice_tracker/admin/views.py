@@ -154,7 +154,7 @@ def revoke_token(token_id: int):
 # -- reference data -------------------------------------------------------------------------------------------
 
 REFERENCE = {
-    "courts": (Court, CourtForm, ("name", "jurisdiction_code", "time_zone", "active")),
+    "courts": (Court, CourtForm, ("name", "jurisdiction_code", "time_zone", "area", "active")),
     "facilities": (
         Facility,
         FacilityForm,

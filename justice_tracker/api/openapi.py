@@ -19,6 +19,9 @@ from marshmallow import RAISE, Schema, fields, missing, validate
 from justice_tracker.auth.access import rule_for
 from justice_tracker.cases import schemas as s
 from justice_tracker.deadlines import schemas as ds
+from justice_tracker.programmes import schemas as ps
+from justice_tracker.programmes.referrals import STATES as REFERRAL_STATES
+from justice_tracker.programmes.vocabulary import PROGRAMME_TYPES, STAGES
 from justice_tracker.rules.model import Status
 
 API_VERSION = "1.0.0"
@@ -99,6 +102,39 @@ OPERATIONS: dict[str, Op] = {
     ),
     "api.create_child": Op(response="ChildRecord", status=201, request="Child", errors=(400, 422)),
     "api.get_child": Op(response="ChildRecord", errors=(404,)),
+    # -- programmes and referrals (justice_tracker.programmes.api)
+    "api.list_programmes": Op(
+        response="ProgrammeList",
+        errors=(400,),
+        query=(
+            Param("jurisdiction", {"type": "string"}, "Jurisdiction code, e.g. BR."),
+            Param("type", {"type": "string", "enum": list(PROGRAMME_TYPES)}, "Type of programme."),
+            Param("stage", {"type": "string", "enum": list(STAGES)}, "Stage the programme is offered at."),
+            Param("available", {"type": "boolean"}, "A place free now (true) or not (false)."),
+            Param("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+            Param("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "Programmes per page."),
+        ),
+    ),
+    "api.get_programme": Op(response="ProgrammeDetail", errors=(404,)),
+    "api.case_suggestions": Op(
+        response="SuggestionList",
+        errors=(400, 404),
+        query=(Param("stage", {"type": "string", "enum": list(STAGES)}, "Another stage than the case's own."),),
+    ),
+    "api.case_referrals": Op(response="ReferralList", errors=(404,)),
+    "api.create_referral": Op(response="Referral", status=201, request="ReferralInput", errors=(400, 404, 422)),
+    "api.list_referrals": Op(
+        response="ReferralList",
+        errors=(400,),
+        query=(
+            Param("state", {"type": "string", "enum": list(REFERRAL_STATES)}, "Current state."),
+            Param("programme_id", {"type": "integer"}, "Programme id."),
+            Param("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+            Param("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "Referrals per page."),
+        ),
+    ),
+    "api.get_referral": Op(response="Referral", errors=(404,)),
+    "api.referral_step": Op(response="Referral", status=201, request="ReferralStepInput", errors=(400, 404, 409, 422)),
 }
 
 ERROR_TEXT = {
@@ -122,6 +158,13 @@ SCHEMAS: tuple[type[Schema], ...] = (
     ds.DeadlineSchema,
     ds.BoardDeadlineSchema,
     ds.CaseImportedSchema,
+    ps.ProgrammeSchema,
+    ps.ProgrammeDetailSchema,
+    ps.SuggestionListSchema,
+    ps.ReferralSchema,
+    ps.ReferralListSchema,
+    ps.ReferralInputSchema,
+    ps.ReferralStepInputSchema,
 )
 
 _STATUS_COUNTS = {
@@ -150,6 +193,16 @@ EXTRA_COMPONENTS: dict[str, dict[str, Any]] = {
             }
         },
         "required": ["error"],
+    },
+    "ProgrammeList": {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Programme"}},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "total": {"type": "integer"},
+            "pages": {"type": "integer"},
+        },
     },
     "Me": {
         "type": "object",

@@ -59,7 +59,8 @@ def _answer(payload: Any, status: int = 200, headers: dict[str, str] | None = No
 
 
 def _case(case_id: int) -> Case:
-    case = db.session.get(Case, case_id)
+    # An id no integer column holds is simply not found (PostgreSQL would refuse to compare it: a 500).
+    case = db.session.get(Case, case_id) if 0 < case_id < 2**31 else None
     if case is None:
         raise NotFound("No case has this id.")
     if not can_view_case(_user(), case):
@@ -171,6 +172,7 @@ def create_case():
     body = case_detail(case, user, case_state(case, now))
     body["pack"] = pack_ref(case)
     body["deadlines"] = deadline_items(case, now)
+    body["warnings"] = result.warnings
     headers = {
         "Location": url_for("api.get_case", case_id=case.id),
         "X-Events-Added": str(result.events_added),

@@ -16,6 +16,10 @@ Import is
   application, with a correction, rather than by re-importing.
 - A new case always registers a new child: children are never matched by name,
   because merging two children's records would be far worse than a duplicate.
+- A case file is a record of what happened: pre-trial detention or a custodial
+  sentence in it without a `diversion_considered` before it is imported, with a
+  warning (`ImportResult.warnings`) rather than refused as a form or the API would
+  refuse it (`programmes.last_resort`). The case page shows the same warning.
 
 Export writes the same format: the *effective* timeline only (what stands after
 corrections), each instant in the court's local offset, so export → import gives
@@ -41,10 +45,11 @@ from justice_tracker.auth.models import Role, User
 from justice_tracker.cases import services
 from justice_tracker.cases.models import Case, Child
 from justice_tracker.cases.schemas import CaseFileSchema, load
-from justice_tracker.cases.timeline import effective_events
+from justice_tracker.cases.timeline import as_timeline, effective_events
 from justice_tracker.db import db
 from justice_tracker.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from justice_tracker.org.models import Court, Jurisdiction
+from justice_tracker.programmes import last_resort
 from justice_tracker.timeline.details import clean_details
 
 IDENTITY_KEYS = ("given_name", "family_name", "date_of_birth", "date_of_birth_estimated", "sex")
@@ -60,6 +65,7 @@ class ImportResult:
     events_added: int = 0
     lawyers_added: int = 0
     skipped_events: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -92,7 +98,8 @@ def import_case_file_detailed(actor: User, data: Any) -> ImportResult:
             result.case.id,
             actor=actor,
             detail=f"created={int(result.created)} events_added={result.events_added} "
-            f"events_skipped={len(result.skipped_events)} lawyers_added={result.lawyers_added}",
+            f"events_skipped={len(result.skipped_events)} lawyers_added={result.lawyers_added} "
+            f"last_resort_warnings={len(result.warnings)}",
         )
     return result
 
@@ -157,9 +164,8 @@ def _create(actor: User, court: Court, loaded: Mapping[str, Any], lawyer_ids: li
     }
     case = services.open_case(actor, child, case_data, court=court)
     events = loaded["events"]
-    if events:
-        _record(actor, case, events, list(range(len(events))))
-    return ImportResult(case=case, created=True, events_added=len(events))
+    warnings = _record(actor, case, events, list(range(len(events)))) if events else []
+    return ImportResult(case=case, created=True, events_added=len(events), warnings=warnings)
 
 
 def _update(actor: User, case: Case, loaded: Mapping[str, Any], lawyer_ids: list[int]) -> ImportResult:
@@ -190,15 +196,21 @@ def _update(actor: User, case: Case, loaded: Mapping[str, Any], lawyer_ids: list
             )
         skipped.append(index)
         file_index_of_seq[twin.seq] = index
+    warnings = []
     if new_indices:
-        _record(actor, case, [loaded["events"][i] for i in new_indices], new_indices, file_index_of_seq)
+        warnings = _record(actor, case, [loaded["events"][i] for i in new_indices], new_indices, file_index_of_seq)
     lawyers_added = 0
     for lawyer_id in lawyer_ids:
         if lawyer_id not in case.lawyer_ids():
             services.assign_lawyer(actor, case, lawyer_id, expected_version=None)
             lawyers_added += 1
     return ImportResult(
-        case=case, created=False, events_added=len(new_indices), lawyers_added=lawyers_added, skipped_events=skipped
+        case=case,
+        created=False,
+        events_added=len(new_indices),
+        lawyers_added=lawyers_added,
+        skipped_events=skipped,
+        warnings=warnings,
     )
 
 
@@ -241,13 +253,19 @@ def _record(
     items: Sequence[Mapping[str, Any]],
     indices: Sequence[int],
     file_index_of_seq: Mapping[int, int] | None = None,
-) -> None:
-    """Record events, naming errors by the event's index in the file and its field as the file spells it."""
+) -> list[str]:
+    """Record events, naming errors by the event's index in the file and its field as the file spells it.
+
+    Returns a warning for each new detention with no alternatives considered before it.
+    """
     try:
-        services.record_events(actor, case, items, path_prefix="events.")
+        events = services.record_events(actor, case, items, path_prefix="events.")
     except ValidationFailed as exc:
         errors = [FieldError(_file_path(e.field, indices, file_index_of_seq or {}), e.message) for e in exc.errors]
         raise ValidationFailed(errors) from None
+    index_of_key = {event.key: indices[position] for position, event in enumerate(events)}
+    gaps = last_resort.unconsidered(as_timeline(effective_events(case.events)), index_of_key)
+    return [f"events.{index_of_key[event.key]}: {last_resort.message(event.type)}" for event in gaps]
 
 
 def _file_path(path: str, indices: Sequence[int], file_index_of_seq: Mapping[int, int]) -> str:

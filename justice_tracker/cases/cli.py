@@ -71,6 +71,8 @@ def import_command(files: tuple[Path, ...]) -> None:
         else:
             outcome = f"unchanged case {case.id} ({case.reference})"
         click.echo(f"{path}: {outcome}; {_deadline_counts(case)}")
+        for warning in result.warnings:
+            click.echo(f"{path}: warning: {warning}", err=True)
     if failed:
         click.echo(f"{failed} of {len(files)} files not imported.", err=True)
         sys.exit(1)

@@ -31,6 +31,7 @@ from justice_tracker.cases.timeline import effective_events
 from justice_tracker.cases.views import bp
 from justice_tracker.db import db
 from justice_tracker.errors import FieldError, ValidationFailed
+from justice_tracker.programmes.presenters import AlternativesPanel, alternatives_panel, alternatives_text
 from justice_tracker.timeline.details import clean_details
 from justice_tracker.timeline.vocabulary import EVENT_TYPES, EventType
 
@@ -52,11 +53,13 @@ def _render_event_form(
     original: Event | None = None,
     conflict: str | None = None,
     template: str = "cases/event_form.html",
+    alternatives: AlternativesPanel | None = None,
 ):
     return (
         render_template(
             template,
             case=case,
+            alternatives=alternatives,
             form=form,
             chosen=chosen,
             type_choices=event_type_choices(),
@@ -85,12 +88,17 @@ def new_event(case_id: int):
         db.session.commit()
         return _render_event_form(case, None, status=400 if problems else 200, problems=problems)
     form_class = event_form_class(event_type, ZoneInfo(case.time_zone))
+    # Detention is a last resort: its form (and that of the diversion_considered it needs) shows the alternatives.
+    alternatives = alternatives_panel(case, event_type.name, request.args.get("for"))
     if request.method == "GET":
-        form = form_class(formdata=None)
+        draft = alternatives_text(alternatives) if alternatives and event_type.name == "diversion_considered" else ""
+        form = form_class(formdata=None, data={"details": {"alternatives": draft}} if draft else None)
         set_version(form, case.version)
         record_viewed("case", case.id, "new_event", f" type={event_type.name}")
         db.session.commit()
-        return _render_event_form(case, form, status=200, problems=[], chosen=event_type.name)
+        return _render_event_form(
+            case, form, status=200, problems=[], chosen=event_type.name, alternatives=alternatives
+        )
 
     form = form_class()
 
@@ -114,6 +122,7 @@ def new_event(case_id: int):
             problems=outcome.problems,
             chosen=event_type.name,
             conflict=outcome.conflict,
+            alternatives=alternatives,
         )
     flash(_("The event is recorded."), "info")
     return redirect(url_for("cases.show", case_id=case.id, _anchor=f"event-{outcome.seq}"))

@@ -167,7 +167,12 @@ def attach_errors(form: Any, exc: ValidationFailed, case: Case | None = None) ->
             label = _("Recorded event #%(n)s (%(field)s)", n=key, field=field_name)
             extra.append(Problem(label, err.message, url_for("cases.show", case_id=case.id, _anchor=f"event-{key}")))
         else:
-            labels = {"type": _("Type of event"), "corrects": _("Event corrected"), "court": _("Court")}
+            labels = {
+                "type": _("Type of event"),
+                "corrects": _("Event corrected"),
+                "court": _("Court"),
+                "diversion_considered": _("Alternatives to detention"),
+            }
             extra.append(Problem(labels.get(err.field, err.field), err.message))
     return extra
 

@@ -27,6 +27,7 @@ from justice_tracker.db import db
 from justice_tracker.deadlines import service as deadlines
 from justice_tracker.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from justice_tracker.org.models import Court, Jurisdiction
+from justice_tracker.programmes import last_resort
 from justice_tracker.timeline.custody import derive_episodes
 from justice_tracker.timeline.details import clean_details
 from justice_tracker.timeline.facts import TimelineEvent
@@ -240,19 +241,42 @@ def record_event(
     details: Mapping[str, Any] | None = None,
     expected_version: int | None,
 ) -> Event:
+    """Record one event from a form or the API: detention needs alternatives considered first (last resort)."""
     _check_version(case, expected_version)
-    return record_events(actor, case, [{"type": type, "at": at, "details": details or {}}], path_prefix=None)[0]
+    item = {"type": type, "at": at, "details": details or {}}
+    return record_events(actor, case, [item], path_prefix=None, require_diversion=True)[0]
 
 
 def record_events(
-    actor: User, case: Case, items: Sequence[Mapping[str, Any]], *, path_prefix: str | None
+    actor: User,
+    case: Case,
+    items: Sequence[Mapping[str, Any]],
+    *,
+    path_prefix: str | None,
+    require_diversion: bool = False,
 ) -> list[Event]:
     """Append events (one from a form, many from a case file): all are stored, or none.
 
     Error paths name the event by its position under `path_prefix` (`events.3.at`),
     or by field alone when `path_prefix` is None (a single event from a form).
+    With `require_diversion`, pre-trial detention or a custodial sentence without a
+    `diversion_considered` at or before it is refused (`programmes.last_resort`);
+    a case file of past events is imported with a warning instead.
     """
     _require_edit(actor, case)
+    return append_events(actor, case, items, path_prefix=path_prefix, require_diversion=require_diversion)
+
+
+def append_events(
+    actor: User,
+    case: Case,
+    items: Sequence[Mapping[str, Any]],
+    *,
+    path_prefix: str | None,
+    require_diversion: bool = False,
+) -> list[Event]:
+    """`record_events` without the case-editing check, for a domain service that made its own
+    (a programme coordinator recording a referral step on the child's timeline)."""
     tz = ZoneInfo(case.time_zone)
     pending: list[TimelineEvent] = []
     errors: list[FieldError] = []
@@ -265,6 +289,8 @@ def record_events(
     standing = as_timeline(effective_events(case.events))
     _validate(case, standing + pending, path_prefix=path_prefix)
     _check_extensions(case, standing + pending, pending, path_prefix)
+    if require_diversion:
+        _check_last_resort(standing + pending, pending, path_prefix)
     now, first_seq = utcnow(), _next_seq(case)
     events = [
         Event(
@@ -297,6 +323,23 @@ def _check_extensions(
     ]
     if errors:
         raise ValidationFailed(errors)
+
+
+def _check_last_resort(timeline: list[TimelineEvent], new: list[TimelineEvent], path_prefix: str | None) -> None:
+    """Detention is a last resort: a `diversion_considered` must stand at or before each new detention."""
+    gaps = last_resort.unconsidered(timeline, {event.key for event in new})
+    if gaps:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    last_resort.FIELD
+                    if path_prefix is None
+                    else f"{path_prefix}{event.key[len(NEW) :]}.{last_resort.FIELD}",
+                    last_resort.message(event.type),
+                )
+                for event in gaps
+            ]
+        )
 
 
 def correct_event(
@@ -335,6 +378,9 @@ def correct_event(
     if not void:
         candidate.append(TimelineEvent(key=f"{NEW}0", type=new_type, at=new_at, details=cleaned))
     _validate(case, candidate, path_prefix=None)
+    if not void and not last_resort.is_last_resort(original.type, original.details or {}):
+        # A correction that turns an event into detention meets the last-resort rule as a new one would.
+        _check_last_resort(candidate, candidate[-1:], None)
     correction = Event(
         case=case,
         seq=_next_seq(case),

@@ -43,6 +43,7 @@ from justice_tracker.clock import utcnow
 from justice_tracker.db import db
 from justice_tracker.deadlines.service import evaluate_case
 from justice_tracker.errors import Conflict, ValidationFailed
+from justice_tracker.programmes.presenters import case_panel
 from justice_tracker.timeline.custody import total_seconds
 from justice_tracker.timeline.durations import days_and_hours
 from justice_tracker.timeline.status import is_closed
@@ -158,6 +159,7 @@ def _render_case(
             problem=problem,
             custody_word=custody_word,
             deadlines=evaluate_case(case, moment),
+            programmes=case_panel(case),
         ),
         status,
     )

@@ -129,3 +129,11 @@ class CaseImportedSchema(CaseDetailSchema):
         dump_only=True,
         metadata={"description": "As GET /cases/{case_id}/deadlines gives them at as_of (now)."},
     )
+    warnings = fields.List(
+        fields.String(),
+        dump_only=True,
+        metadata={
+            "description": "Imported, but worth a look: e.g. detention with no alternatives considered before it "
+            "(`events.N: …`)."
+        },
+    )

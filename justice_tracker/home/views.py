@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, redirect, render_template, url_for
+from flask import Blueprint, g, jsonify, redirect, url_for
 from sqlalchemy import text
 
 from justice_tracker.auth.access import access
@@ -18,7 +18,7 @@ def index():
     if g.user.role == Role.OVERSIGHT:
         return redirect(url_for("oversight.index"))
     if g.user.role == Role.COORDINATOR:
-        return render_template("home/coordinator.html")
+        return redirect(url_for("programmes.index"))
     return redirect(url_for("boards.board" if g.user.role in (Role.CLERK, Role.LAWYER) else "cases.index"))
 
 

@@ -27,6 +27,8 @@ class Court(db.Model):
     jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
     # A court may sit in a zone other than the jurisdiction's default (Brazil, Canada...).
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    # The area the court serves (a district, a city): programme suggestions favour those serving it.
+    area: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     jurisdiction: Mapped[Jurisdiction] = relationship(back_populates="courts")

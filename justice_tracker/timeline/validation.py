@@ -17,8 +17,9 @@ from justice_tracker.timeline.status import reopens
 # An estimated date of birth can be off by about a year either way.
 ESTIMATE_MARGIN = timedelta(days=366)
 
-# Appeals and aftercare legitimately happen after a case is closed.
-ALLOWED_AFTER_CLOSURE = frozenset({"appeal_filed", "appeal_decided", "aftercare_started"})
+# Appeals, aftercare and referrals to programmes (aftercare ones above all) legitimately happen after a
+# case is closed.
+ALLOWED_AFTER_CLOSURE = frozenset({"appeal_filed", "appeal_decided", "aftercare_started", "referral_updated"})
 # Closing a case does not free a child serving a sentence: the end of that custody
 # must still be recordable.
 _CUSTODY_CONTINUATION = frozenset({"released", "transferred", "detention_reviewed"})
@@ -84,7 +85,7 @@ def validate_timeline(
             report(
                 "type",
                 f"comes after the case was closed (event {closed_by.key}); only an appeal, an appeal decision, "
-                "aftercare or the end of a custodial sentence may follow a closed case",
+                "aftercare, a referral to a programme or the end of a custodial sentence may follow a closed case",
             )
 
         tracker.apply(event)

@@ -65,6 +65,8 @@ FINDINGS = ("responsible", "not_responsible", "dismissed")
 REVIEW_OUTCOMES = ("continued", "released")
 TERMINATION_GROUNDS = ("withdrawn", "time_barred", "diverted", "other")
 DIVERSION_OUTCOMES = ("diverted", "not_diverted", "deferred")
+# The steps of a referral to an alternative-to-detention programme (`programmes.referrals`).
+REFERRAL_STATES = ("suggested", "offered", "accepted", "declined", "started", "completed", "failed", "closed")
 APPEAL_OUTCOMES = ("allowed", "dismissed", "partly_allowed", "remitted")
 PRESENT_CHOICES = ("lawyer", "parent", "appropriate_adult", "interpreter", "social_worker")
 APPELLANTS = ("child", "prosecution")
@@ -166,6 +168,8 @@ EVENT_TYPES: dict[str, EventType] = {
             fields=(
                 _F("outcome", "Outcome", FieldKind.CHOICE, required=True, choices=DIVERSION_OUTCOMES),
                 _F("reasons", "Reasons", required=True, max_length=2000),
+                # Detention is a last resort: the form lists the eligible alternatives to answer one by one.
+                _F("alternatives", "Alternatives considered and why each was not used", max_length=4000),
                 NOTE,
             ),
         ),
@@ -255,6 +259,19 @@ EVENT_TYPES: dict[str, EventType] = {
             fields=(_F("provider", "Provider", max_length=200), NOTE),
         ),
         _E("case_closed", "Case closed", fields=(NOTE,)),
+        # One event per step of a referral to a programme of the registry (recorded by the referral
+        # services), or by hand for a programme outside it.
+        _E(
+            "referral_updated",
+            "Referral to a programme",
+            fields=(
+                _F("programme", "Programme", required=True, max_length=200),
+                _F("programme_code", "Programme code in the registry", max_length=40),
+                _F("state", "Step", FieldKind.CHOICE, required=True, choices=REFERRAL_STATES),
+                _F("reason", "Reason", max_length=1000),
+                NOTE,
+            ),
+        ),
     )
 }
 

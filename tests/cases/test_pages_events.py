@@ -22,6 +22,8 @@ INDICTABLE = {"description": "robbery", "max_penalty_years": 14.0, "offence_clas
 PRETRIAL = ("pretrial_detention_ordered", MAY12, {"facility": "Youth unit"})
 RESPONSIBLE = ("adjudicated", MAY12, {"finding": "responsible"})
 APPEAL = ("appeal_filed", MAY12, {"by": "child"})
+# Detention is a last resort: recorded through the form, it needs alternatives considered first.
+CONSIDERED = ("diversion_considered", MAY10, {"outcome": "not_diverted", "reasons": "No programme fits"})
 
 # type → (prior timeline, what the clerk types, what is stored)
 VALID: dict[str, tuple[list[tuple[str, datetime, dict[str, Any]]], dict[str, Any], dict[str, Any]]] = {
@@ -56,7 +58,7 @@ VALID: dict[str, tuple[list[tuple[str, datetime, dict[str, Any]]], dict[str, Any
     ),
     "charged": ([], {"authority": "Crown Prosecution Service"}, {"authority": "Crown Prosecution Service"}),
     "pretrial_detention_ordered": (
-        [APPREHENDED],
+        [APPREHENDED, CONSIDERED],
         {"facility": "Youth unit", "separated_from_adults": "true", "authority": "Judge", "legal_basis": "BA 1976"},
         {"facility": "Youth unit", "separated_from_adults": True, "authority": "Judge", "legal_basis": "BA 1976"},
     ),
@@ -81,7 +83,7 @@ VALID: dict[str, tuple[list[tuple[str, datetime, dict[str, Any]]], dict[str, Any
     "adjudicated": ([], {"finding": "responsible"}, {"finding": "responsible"}),
     "proceedings_terminated": ([], {"ground": "withdrawn"}, {"ground": "withdrawn"}),
     "sentenced": (
-        [RESPONSIBLE],
+        [CONSIDERED, RESPONSIBLE],
         {"custodial": "true", "measure": "Detention and training order", "length_days": "120", "facility": "YOI"},
         {"custodial": True, "measure": "Detention and training order", "length_days": 120, "facility": "YOI"},
     ),
@@ -89,6 +91,11 @@ VALID: dict[str, tuple[list[tuple[str, datetime, dict[str, Any]]], dict[str, Any
     "appeal_decided": ([APPEAL], {"outcome": "dismissed"}, {"outcome": "dismissed"}),
     "aftercare_started": ([], {"provider": "Youth service"}, {"provider": "Youth service"}),
     "case_closed": ([], {"note": "All done"}, {"note": "All done"}),
+    "referral_updated": (
+        [],
+        {"programme": "Mentoring outside the registry", "state": "suggested", "reason": ""},
+        {"programme": "Mentoring outside the registry", "state": "suggested"},
+    ),
 }
 
 

@@ -42,6 +42,7 @@ VALID_EXAMPLES: dict[str, dict[str, Any]] = {
     "appeal_decided": {"outcome": "dismissed"},
     "aftercare_started": {"provider": "Community reintegration programme"},
     "case_closed": {"note": "All measures completed"},
+    "referral_updated": {"programme": "Riverside mentoring", "programme_code": "IN-MEN-01", "state": "offered"},
 }
 
 

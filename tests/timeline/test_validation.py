@@ -162,9 +162,10 @@ CASES = [
             ev("f", "appeal_filed", 1),
             ev("d", "appeal_decided", 2, outcome="dismissed"),
             ev("k", "aftercare_started", 3),
+            ev("r", "referral_updated", 4, programme="Aftercare mentoring", state="started"),
         ],
         [],
-        id="appeal-and-aftercare-after-closure",
+        id="appeal-aftercare-and-referral-after-closure",
     ),
     pytest.param(
         [ev("c", "case_closed", 0), ev("r", "released", 1)],
