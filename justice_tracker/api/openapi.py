@@ -19,6 +19,7 @@ from marshmallow import RAISE, Schema, fields, missing, validate
 from justice_tracker.auth.access import rule_for
 from justice_tracker.cases import schemas as s
 from justice_tracker.deadlines import schemas as ds
+from justice_tracker.documents.child import LANGUAGES as CHILD_LANGUAGES
 from justice_tracker.programmes import schemas as ps
 from justice_tracker.programmes.referrals import STATES as REFERRAL_STATES
 from justice_tracker.programmes.vocabulary import PROGRAMME_TYPES, STAGES
@@ -26,7 +27,8 @@ from justice_tracker.rules.model import Status
 
 API_VERSION = "1.0.0"
 API_PREFIX = "/api/v1/"
-_CONVERTER = re.compile(r"<(?:(?P<conv>[a-z]+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
+_CONVERTER = re.compile(r"<(?:(?P<conv>[a-z]+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
+_QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"")
 
 
 @dataclass(frozen=True)
@@ -44,11 +46,15 @@ class Op:
     query: tuple[Param, ...] = ()
     errors: tuple[int, ...] = ()
     extra_responses: dict[int, str] = field(default_factory=dict)
+    # The answer's media type, and what an error status means for this operation when ERROR_TEXT is too general.
+    media_type: str = "application/json"
+    error_text: dict[int, str] = field(default_factory=dict)
 
 
 _INSTANT = {"type": "string", "format": "date-time"}
 AS_OF = Param("as_of", _INSTANT, "Instant on the timeline to reconstruct (ISO 8601 with offset); default now.")
 KNOWN_AT = Param("known_at", _INSTANT, "Only what had been recorded by this instant (what a user saw then).")
+_PDF = {"type": "string", "contentMediaType": "application/pdf"}
 
 OPERATIONS: dict[str, Op] = {
     "api.me": Op(response="Me"),
@@ -102,6 +108,31 @@ OPERATIONS: dict[str, Op] = {
     ),
     "api.create_child": Op(response="ChildRecord", status=201, request="Child", errors=(400, 422)),
     "api.get_child": Op(response="ChildRecord", errors=(404,)),
+    # -- documents (justice_tracker.documents.api)
+    "api.case_document": Op(
+        response=_PDF,
+        media_type="application/pdf",
+        errors=(400, 404, 422, 503),
+        query=(
+            Param(
+                "as_of",
+                _INSTANT,
+                "Print the case as it stood at this instant (ISO 8601 with offset, not in the future); default now.",
+            ),
+            Param(
+                "lang",
+                {"type": "string", "enum": list(CHILD_LANGUAGES)},
+                "Language of the child-friendly summary; default the child's first language that has a text, "
+                "else en. Other documents are in English.",
+            ),
+        ),
+        error_text={
+            400: "`as_of` cannot be read or is in the future, or `lang` is not a language offered; `fields` names it.",
+            404: "No such case, or no such kind of document.",
+            422: "The document is over a rendering limit (too many events or pages); the message says which.",
+            503: "The renderer is busy, or stopped a document that ran too long: try again later.",
+        },
+    ),
     # -- programmes and referrals (justice_tracker.programmes.api)
     "api.list_programmes": Op(
         response="ProgrammeList",
@@ -144,6 +175,7 @@ ERROR_TEXT = {
     404: "No such record.",
     409: "The record changed since `version` was read, or the case file contradicts the stored case.",
     422: "Invalid data; `fields` maps dotted paths (`events.3.at`) to messages. Nothing was stored.",
+    503: "The service cannot answer now; try again later.",
 }
 
 SCHEMAS: tuple[type[Schema], ...] = (
@@ -430,12 +462,23 @@ def _nullable(out: dict[str, Any]) -> dict[str, Any]:
 # -- the document ---------------------------------------------------------------------------------------------
 
 
-def openapi_path(rule: str) -> tuple[str, list[tuple[str, str]]]:
-    """`/cases/<int:case_id>` → (`/cases/{case_id}`, [("case_id", "int")])."""
-    found: list[tuple[str, str]] = []
+def _path_schema(converter: str | None, args: str | None) -> dict[str, Any]:
+    if converter == "int":
+        return {"type": "integer"}
+    if converter == "any" and args:
+        return {"type": "string", "enum": [a or b for a, b in _QUOTED.findall(args)]}
+    return {"type": "string"}
+
+
+def openapi_path(rule: str) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
+    """`/cases/<int:case_id>` → (`/cases/{case_id}`, [("case_id", {"type": "integer"})]).
+
+    An `any('a','b')` variable becomes a string with those values as its enum.
+    """
+    found: list[tuple[str, dict[str, Any]]] = []
 
     def replace(match: re.Match[str]) -> str:
-        found.append((match.group("name"), match.group("conv") or "string"))
+        found.append((match.group("name"), _path_schema(match.group("conv"), match.group("args"))))
         return "{" + match.group("name") + "}"
 
     return _CONVERTER.sub(replace, rule), found
@@ -476,13 +519,7 @@ def build_document(app: Flask) -> dict[str, Any]:
             if access_rule is not None and not public:
                 operation["x-roles"] = sorted(access_rule.roles)
             parameters = [
-                {
-                    "name": name,
-                    "in": "path",
-                    "required": True,
-                    "schema": {"type": "integer"} if conv == "int" else {"type": "string"},
-                }
-                for name, conv in variables
+                {"name": name, "in": "path", "required": True, "schema": schema} for name, schema in variables
             ]
             parameters += [
                 {"name": p.name, "in": "query", "required": False, "schema": p.schema, "description": p.description}
@@ -498,7 +535,7 @@ def build_document(app: Flask) -> dict[str, Any]:
             responses: dict[str, Any] = {}
             ok: dict[str, Any] = {"description": "OK" if op.status == 200 else "Created"}
             if op.response is not None:
-                ok["content"] = {"application/json": {"schema": _body_schema(op.response)}}
+                ok["content"] = {op.media_type: {"schema": _body_schema(op.response)}}
             responses[str(op.status)] = ok
             for status, text in op.extra_responses.items():
                 responses[str(status)] = {
@@ -508,7 +545,7 @@ def build_document(app: Flask) -> dict[str, Any]:
             errors = set(op.errors) | (set() if public else {401, 403})
             for status in sorted(errors):
                 responses[str(status)] = {
-                    "description": ERROR_TEXT[status],
+                    "description": op.error_text.get(status, ERROR_TEXT[status]),
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
                 }
             operation["responses"] = responses

@@ -1,6 +1,7 @@
 """Case documents as PDF: the case summary, the child-friendly summary and the legal-aid release pack.
 
 - `content`: what a document says about a case at an instant (timeline, custody, deadlines, next steps);
+  `alternatives`: the case's referrals and the ranked programme suggestions, as plain data;
   `chart`: the visual timeline; `child`: the child-friendly words (en, fr, es); `drafts`: the draft
   application for release (per-jurisdiction templates in `reports/applications/`).
 - `service`: access check, HTML from the print templates in `reports/` (autoescaped), render, one audit row.

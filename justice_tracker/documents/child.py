@@ -2,9 +2,11 @@
 
 Written for the child, not for lawyers: short sentences, "you", no legal terms and
 no words about the charge (neither the offence nor the reasons written by
-professionals, which may name it). A language is chosen from `?lang=`, else the
-child's first language that has a text here, else English. Dates are written in
-that language by Babel, in the court's time zone.
+professionals, which may name it). Programmes offered to the child are told by what
+their kind involves and what taking part asks, never by the reasons given for them.
+A language is chosen from `?lang=`, else the child's first language that has a text
+here, else English. Dates are written in that language by Babel, in the court's time
+zone.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 
 from justice_tracker.deadlines.packs import pack_for
+from justice_tracker.documents.alternatives import ReferralRecord
 from justice_tracker.documents.content import CaseDocument, NextStep
 from justice_tracker.rules.model import Kind
 
@@ -99,6 +102,48 @@ TEXT: dict[str, dict[str, str]] = {
         "Your name and photo must not be made public.",
         "rights.closed": "Your name and photo must not be made public.\n"
         "You can ask your lawyer what the decision means for you, and whether it can be changed.",
+        "programmes": "Programmes offered to you",
+        "programme.who": "It is run by {provider}.",
+        "programme.type.restorative_justice_conference": "With a trained helper, you meet the people affected by "
+        "what happened, and together you agree how to put things right.",
+        "programme.type.victim_offender_mediation": "A trained helper helps you and the person affected by what "
+        "happened to talk, if you both want to, and to agree how to put things right.",
+        "programme.type.family_group_conference": "You, your family and people who support you meet to make a plan "
+        "together for what happens next.",
+        "programme.type.mentoring": "You meet often with an adult, a mentor, who listens to you and helps you with "
+        "school, work or other things that matter to you.",
+        "programme.type.counselling_therapy": "You talk often with someone trained to help with feelings, worries "
+        "or difficult things.",
+        "programme.type.education_vocational": "You go to classes or training to learn things for school or for a job.",
+        "programme.type.community_service": "You do useful work for some hours to help your town or neighbourhood.",
+        "programme.type.supervision": "You meet often with a social worker, who checks how you are doing and helps "
+        "you keep to what was agreed.",
+        "programme.type.bail_support": "You can live at home or in another safe place while your case goes on. "
+        "Someone helps you keep to the rules and get to your court dates.",
+        "programme.type.reporting_centre": "You go to a centre during the day or in the evening, where there are "
+        "activities and adults to help you.",
+        "programme.type.home_based_supervision": "You stay at home, and someone visits or calls you often to see "
+        "how you are doing and to help.",
+        "programme.type.foster_shelter_placement": "You live for a time with another family or in a home for young "
+        "people, where adults look after you.",
+        "programme.type.other": "Ask your lawyer to explain what this programme involves.",
+        "programme.state.offered": "You have been offered a place. You can think about it and ask questions before "
+        "you answer.",
+        "programme.state.accepted": "You said yes. It has not started yet.",
+        "programme.state.declined": "This place was not taken.",
+        "programme.state.started": "You have started.",
+        "programme.state.completed": "You have finished it.",
+        "programme.state.failed": "It stopped before the end. Your lawyer can tell you what this means for you.",
+        "programme.state.closed": "This is no longer going on.",
+        "programme.consent": "You can say yes or no. Nobody can make you take part.",
+        "programme.parent": "One of your parents, or the adult who looks after you, must agree too.",
+        "programme.acknowledgement": "You will be asked if you accept your part in what happened. This is not the "
+        "same as a decision by a court. Talk to your lawyer first.",
+        "programme.cost.free": "It costs your family nothing.",
+        "programme.cost.contribution": "Your family may be asked to pay a little, but not if they cannot.",
+        "programme.cost.fee": "Your family may have to pay for it. Ask your lawyer about this.",
+        "programme.full": "Right now all the places are taken, so you may have to wait.",
+        "programme.wait": "Right now all the places are taken: you may have to wait about {days} days.",
     },
     "fr": {
         "title": "Ce qui se passe dans ton affaire",
@@ -178,6 +223,53 @@ TEXT: dict[str, dict[str, str]] = {
         "Ton nom et ta photo ne doivent pas être rendus publics.",
         "rights.closed": "Ton nom et ta photo ne doivent pas être rendus publics.\n"
         "Tu peux demander à ton avocat ce que la décision veut dire pour toi, et si elle peut être changée.",
+        "programmes": "Les programmes qu'on t'a proposés",
+        "programme.who": "C'est organisé par {provider}.",
+        "programme.type.restorative_justice_conference": "Avec une personne formée pour ça, tu rencontres les "
+        "personnes touchées par ce qui s'est passé, et vous décidez ensemble comment réparer.",
+        "programme.type.victim_offender_mediation": "Une personne formée pour ça vous aide, toi et la personne "
+        "touchée par ce qui s'est passé, à vous parler si vous le voulez tous les deux, et à vous mettre d'accord "
+        "pour réparer.",
+        "programme.type.family_group_conference": "Toi, ta famille et des personnes qui te soutiennent, vous vous "
+        "réunissez pour faire ensemble un plan pour la suite.",
+        "programme.type.mentoring": "Tu vois souvent un adulte, un mentor, qui t'écoute et t'aide pour l'école, "
+        "le travail ou d'autres choses importantes pour toi.",
+        "programme.type.counselling_therapy": "Tu parles souvent avec une personne formée pour aider quand on a "
+        "des soucis ou des choses difficiles à vivre.",
+        "programme.type.education_vocational": "Tu suis des cours ou une formation pour apprendre des choses pour "
+        "l'école ou pour un métier.",
+        "programme.type.community_service": "Tu fais un travail utile pendant quelques heures pour aider ta ville "
+        "ou ton quartier.",
+        "programme.type.supervision": "Tu vois souvent un éducateur, qui regarde comment ça va pour toi et t'aide à "
+        "respecter ce qui a été décidé.",
+        "programme.type.bail_support": "Tu peux vivre chez toi ou dans un autre endroit sûr pendant ton affaire. "
+        "Quelqu'un t'aide à respecter les règles et à venir aux rendez-vous du tribunal.",
+        "programme.type.reporting_centre": "Tu vas dans un centre dans la journée ou le soir, où il y a des "
+        "activités et des adultes pour t'aider.",
+        "programme.type.home_based_supervision": "Tu restes chez toi, et quelqu'un vient te voir ou t'appelle "
+        "souvent pour savoir comment ça va et pour t'aider.",
+        "programme.type.foster_shelter_placement": "Tu vis pendant un temps dans une autre famille ou dans un "
+        "foyer pour jeunes, où des adultes s'occupent de toi.",
+        "programme.type.other": "Demande à ton avocat de t'expliquer ce que ce programme demande.",
+        "programme.state.offered": "On t'a proposé une place. Tu peux réfléchir et poser des questions avant de "
+        "répondre.",
+        "programme.state.accepted": "Tu as dit oui. Ça n'a pas encore commencé.",
+        "programme.state.declined": "Cette place n'a pas été prise.",
+        "programme.state.started": "Tu as commencé.",
+        "programme.state.completed": "Tu l'as terminé.",
+        "programme.state.failed": "Ça s'est arrêté avant la fin. Ton avocat peut t'expliquer ce que ça veut dire "
+        "pour toi.",
+        "programme.state.closed": "Ce n'est plus en cours.",
+        "programme.consent": "Tu peux dire oui ou non. Personne ne peut t'obliger à participer.",
+        "programme.parent": "Un de tes parents, ou l'adulte qui s'occupe de toi, doit être d'accord aussi.",
+        "programme.acknowledgement": "On te demandera si tu reconnais ta part dans ce qui s'est passé. Ce n'est pas "
+        "la même chose qu'une décision du tribunal. Parles-en d'abord à ton avocat.",
+        "programme.cost.free": "C'est gratuit pour ta famille.",
+        "programme.cost.contribution": "On peut demander à ta famille de payer un peu, mais pas si elle ne peut pas.",
+        "programme.cost.fee": "Ta famille devra peut-être payer. Demande à ton avocat.",
+        "programme.full": "En ce moment, toutes les places sont prises : tu devras peut-être attendre.",
+        "programme.wait": "En ce moment, toutes les places sont prises : tu devras peut-être attendre environ "
+        "{days} jours.",
     },
     "es": {
         "title": "Lo que pasa en tu caso",
@@ -255,6 +347,49 @@ TEXT: dict[str, dict[str, str]] = {
         "Tu nombre y tu foto no se pueden hacer públicos.",
         "rights.closed": "Tu nombre y tu foto no se pueden hacer públicos.\n"
         "Puedes preguntar a tu abogado qué significa la decisión para ti y si se puede cambiar.",
+        "programmes": "Los programas que te ofrecieron",
+        "programme.who": "Lo organiza {provider}.",
+        "programme.type.restorative_justice_conference": "Con una persona preparada para ayudar, te reúnes con las "
+        "personas afectadas por lo que pasó, y juntos acuerdan cómo arreglar las cosas.",
+        "programme.type.victim_offender_mediation": "Una persona preparada les ayuda a ti y a la persona afectada "
+        "por lo que pasó a hablar, si los dos quieren, y a ponerse de acuerdo para arreglar las cosas.",
+        "programme.type.family_group_conference": "Tú, tu familia y personas que te apoyan se reúnen para hacer "
+        "juntos un plan para lo que viene.",
+        "programme.type.mentoring": "Te ves a menudo con un adulto, un mentor, que te escucha y te ayuda con la "
+        "escuela, el trabajo u otras cosas importantes para ti.",
+        "programme.type.counselling_therapy": "Hablas a menudo con una persona preparada para ayudar con los "
+        "sentimientos, las preocupaciones o las cosas difíciles.",
+        "programme.type.education_vocational": "Vas a clases o a un curso para aprender cosas para la escuela o "
+        "para un trabajo.",
+        "programme.type.community_service": "Haces un trabajo útil durante algunas horas para ayudar a tu ciudad o "
+        "a tu barrio.",
+        "programme.type.supervision": "Te ves a menudo con un trabajador social, que ve cómo estás y te ayuda a "
+        "cumplir lo que se acordó.",
+        "programme.type.bail_support": "Puedes vivir en casa o en otro lugar seguro mientras sigue tu caso. "
+        "Alguien te ayuda a cumplir las reglas y a ir a tus citas en el tribunal.",
+        "programme.type.reporting_centre": "Vas a un centro durante el día o por la tarde, donde hay actividades y "
+        "adultos que te ayudan.",
+        "programme.type.home_based_supervision": "Te quedas en casa, y alguien te visita o te llama a menudo para "
+        "ver cómo estás y ayudarte.",
+        "programme.type.foster_shelter_placement": "Vives durante un tiempo con otra familia o en una casa para "
+        "jóvenes, donde unos adultos te cuidan.",
+        "programme.type.other": "Pide a tu abogado que te explique en qué consiste este programa.",
+        "programme.state.offered": "Te ofrecieron una plaza. Puedes pensarlo y hacer preguntas antes de responder.",
+        "programme.state.accepted": "Dijiste que sí. Todavía no ha empezado.",
+        "programme.state.declined": "Esta plaza no se tomó.",
+        "programme.state.started": "Ya empezaste.",
+        "programme.state.completed": "Lo terminaste.",
+        "programme.state.failed": "Se paró antes del final. Tu abogado te puede explicar qué significa para ti.",
+        "programme.state.closed": "Esto ya no sigue.",
+        "programme.consent": "Puedes decir que sí o que no. Nadie te puede obligar a participar.",
+        "programme.parent": "Tu madre, tu padre o el adulto que te cuida también tiene que estar de acuerdo.",
+        "programme.acknowledgement": "Te preguntarán si aceptas tu parte en lo que pasó. No es lo mismo que una "
+        "decisión del tribunal. Habla antes con tu abogado.",
+        "programme.cost.free": "Es gratis para tu familia.",
+        "programme.cost.contribution": "Pueden pedir a tu familia que pague un poco, pero no si no puede.",
+        "programme.cost.fee": "Puede que tu familia tenga que pagar. Pregúntale a tu abogado.",
+        "programme.full": "Ahora todas las plazas están ocupadas, así que puede que tengas que esperar.",
+        "programme.wait": "Ahora todas las plazas están ocupadas: puede que tengas que esperar unos {days} días.",
     },
 }
 
@@ -273,6 +408,14 @@ STEP_BY_EVENT = (
 
 
 @dataclass(frozen=True)
+class Offered:
+    """A programme offered to the child: its name and, in plain words, what it involves and where the child stands."""
+
+    name: str
+    paragraphs: list[str]
+
+
+@dataclass(frozen=True)
 class ChildSummary:
     lang: str
     text: dict[str, str]
@@ -283,6 +426,7 @@ class ChildSummary:
     lawyers: list[str]
     rights: list[str]
     other_ways: list[str]
+    programmes: list[Offered]
     made: str
 
 
@@ -327,6 +471,27 @@ def _lines(block: str) -> list[str]:
     return [line for line in block.split("\n") if line]
 
 
+def _offered(w: _Words, referral: ReferralRecord) -> Offered:
+    """What the programme is and asks, and where the child stands with it; never the reasons professionals gave."""
+    offer = referral.programme
+    kind = offer.type if f"programme.type.{offer.type}" in w.text else "other"
+    involves = [w(f"programme.type.{kind}")]
+    if offer.provider:
+        involves.append(w("programme.who", provider=offer.provider))
+    standing = [w.text.get(f"programme.state.{referral.state}", "")]
+    if referral.state == "offered":
+        needs = ("consent", "parent", "acknowledgement")
+        asked = (offer.requires_child_consent, offer.requires_parent_consent, offer.requires_acknowledgement)
+        standing += [w(f"programme.{need}") for need, asks in zip(needs, asked, strict=True) if asks]
+        if offer.availability.free == 0:
+            days = offer.availability.wait_days
+            standing.append(w("programme.wait", days=days) if days else w("programme.full"))
+    if referral.state in ("offered", "accepted", "started"):
+        standing.append(w.text.get(f"programme.cost.{offer.cost}", ""))
+    paragraphs = (" ".join(involves), " ".join(line for line in standing if line))
+    return Offered(offer.name, [text for text in paragraphs if text])
+
+
 def summary(doc: CaseDocument, lang: str) -> ChildSummary:
     w = _Words(lang, doc.tz_name)
     place_unknown = w("place_unknown")
@@ -339,7 +504,10 @@ def summary(doc: CaseDocument, lang: str) -> ChildSummary:
     steps = []
     for step in doc.next_steps:
         key = f"step.{_step_key(doc, step)}"
-        steps.append(w(key, date=w.when(step.at) if step.at else ""))
+        line = w(key, date=w.when(step.at) if step.at else "")
+        # Several passed limits read the same in plain words: say it once.
+        if line not in steps:
+            steps.append(line)
     if doc.status == "closed":
         now, rights = [w("closed")], _lines(w("rights.closed"))
     elif doc.run is not None:
@@ -351,7 +519,6 @@ def summary(doc: CaseDocument, lang: str) -> ChildSummary:
         now, rights = [w("free")], _lines(w("rights.open"))
     lawyers = [w("lawyer_is", name=link.user.display_name, email=link.user.email) for link in doc.case.lawyers]
     lawyers = [*lawyers, w("lawyer_help")] if lawyers else [w("no_lawyer")]
-    # Programme suggestions and referrals (issue 4) will add what each programme offered involves, here.
     other_ways = [
         w("other_way", date=w.day(a.at), outcome=w.text.get(f"outcome.{a.outcome}", "")) for a in doc.alternatives
     ]
@@ -365,5 +532,6 @@ def summary(doc: CaseDocument, lang: str) -> ChildSummary:
         lawyers=lawyers,
         rights=rights,
         other_ways=other_ways,
+        programmes=[_offered(w, r) for r in doc.referrals if r.offered],
         made=w("made", date=w.day(doc.generated_at), ref=doc.case.reference),
     )

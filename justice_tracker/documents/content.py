@@ -2,7 +2,11 @@
 
 Everything is read from the effective timeline up to `moment` (events recorded for
 later instants are left out), the live deadlines (`deadlines.service.evaluate_case`)
-and the custody episodes, exactly as the case page computes them.
+and the custody episodes, exactly as the case page computes them; referrals and the
+programme suggestions come from `documents.alternatives`.
+
+A `CaseDocument` stays in the web process: the templates are laid out here, and the
+render worker is only ever sent the resulting HTML string (`engine.render_pdf`).
 """
 
 from __future__ import annotations
@@ -21,7 +25,10 @@ from justice_tracker.cases.timeline import as_timeline, custody_run_start, effec
 from justice_tracker.deadlines.packs import pack_for
 from justice_tracker.deadlines.service import evaluate_case
 from justice_tracker.deadlines.views import CaseDeadlines, DeadlineView, case_deadline_view
+from justice_tracker.documents.alternatives import ProgrammeOption, ReferralRecord, options_for, referrals_at
 from justice_tracker.documents.chart import Chart, DueMark, build_chart
+from justice_tracker.programmes.suggestions import stage_of
+from justice_tracker.programmes.vocabulary import stage_label
 from justice_tracker.rules.model import Deadline, Status
 from justice_tracker.timeline.custody import CustodyEpisode, CustodyKind, total_seconds
 from justice_tracker.timeline.status import is_closed
@@ -102,6 +109,9 @@ class CaseDocument:
     view: CaseDeadlines
     numbered: list[NumberedDeadline]
     alternatives: list[Alternative]
+    referrals: list[ReferralRecord]
+    programmes: list[ProgrammeOption]
+    programme_stage: str
     participation: Participation
     next_steps: list[NextStep]
     chart: Chart | None = None
@@ -117,6 +127,14 @@ class CaseDocument:
     @property
     def current_kind(self) -> str | None:
         return self.episodes[-1].kind.value if self.run is not None else None
+
+    @property
+    def eligible_programmes(self) -> list[ProgrammeOption]:
+        return [p for p in self.programmes if p.eligible]
+
+    @property
+    def ruled_out_programmes(self) -> list[ProgrammeOption]:
+        return [p for p in self.programmes if not p.eligible]
 
     @property
     def binding_breaches(self) -> list[DeadlineView]:
@@ -215,6 +233,8 @@ def next_steps(events: list[Event], view: CaseDeadlines, moment: datetime, in_cu
 def build(case: Case, moment: datetime, *, user: User, generated_at: datetime, as_of: datetime | None) -> CaseDocument:
     standing = [e for e in effective_events(case.events) if e.at <= moment]
     standing.sort(key=lambda e: (e.at, e.seq))
+    timeline = as_timeline(standing)
+    stage = stage_of(timeline)
     found = episodes(case, moment)
     run = custody_run_start(found, moment)
     deadlines = evaluate_case(case, moment)
@@ -230,7 +250,7 @@ def build(case: Case, moment: datetime, *, user: User, generated_at: datetime, a
         generated_at=generated_at,
         generated_by=user.display_name,
         identity=sees_identity(user),
-        status="closed" if is_closed(as_timeline(standing)) else "open",
+        status="closed" if is_closed(timeline) else "open",
         age=child_age(case.child.date_of_birth, moment.astimezone(zone).date()),
         pack_code=pack.code if pack else None,
         pack_name=pack.name if pack else None,
@@ -246,6 +266,9 @@ def build(case: Case, moment: datetime, *, user: User, generated_at: datetime, a
         view=view,
         numbered=numbered,
         alternatives=alternatives(standing),
+        referrals=referrals_at(case, moment),
+        programmes=options_for(case, stage),
+        programme_stage=stage_label(stage),
         participation=participation(standing),
         next_steps=next_steps(standing, view, moment, run is not None),
     )

@@ -12,9 +12,15 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from justice_tracker.auth.models import Role
+from justice_tracker.auth.models import Role, User
+from justice_tracker.cases.models import Case
+from justice_tracker.db import db
+from justice_tracker.programmes import services as programme_services
+from justice_tracker.programmes.models import Programme
+from justice_tracker.programmes.referrals import StepInput
 from tests.api.helpers import api_for  # noqa: F401 - fixture
 from tests.conftest import REAL_NOW
+from tests.programmes.conftest import registry  # noqa: F401 - fixture
 
 D, H = timedelta(days=1), timedelta(hours=1)
 
@@ -36,6 +42,16 @@ def squeezed(text: str) -> str:
 
 def pdf_reader(data: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(data))
+
+
+def refer(actor: User, case: Case, programme: Programme, steps: list[tuple[str, timedelta, str | None]]) -> None:
+    """A referral of `case` to `programme` through the services: (state, how long ago, reason) per step."""
+    (_, first, reason), *later = steps
+    referral = programme_services.create_referral(actor, case, programme, at=ago(first), reason=reason)
+    for state, when, why in later:
+        step = StepInput(state, reason=why, child_consent=True, parent_consent=True)
+        programme_services.change_referral(actor, referral, step, at=ago(when), expected_version=None)
+    db.session.commit()
 
 
 @pytest.fixture()

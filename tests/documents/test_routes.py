@@ -77,6 +77,17 @@ def test_the_openapi_document_lists_the_pdf_route(api_for, lawyer):
     paths = api_for(lawyer).get("/api/v1/openapi.json").get_json()["paths"]
     operation = paths["/api/v1/cases/{case_id}/documents/{kind}.pdf"]["get"]
     assert operation["summary"].startswith("A case document as PDF")
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert parameters["kind"]["in"] == "path"
+    assert parameters["kind"]["schema"]["enum"] == ["case-summary", "child-summary", "release-pack"]
+    assert parameters["as_of"]["in"] == "query" and parameters["as_of"]["schema"]["format"] == "date-time"
+    assert parameters["lang"]["schema"]["enum"] == ["en", "fr", "es"]
+    ok = operation["responses"]["200"]
+    assert list(ok["content"]) == ["application/pdf"]
+    assert ok["content"]["application/pdf"]["schema"]["contentMediaType"] == "application/pdf"
+    assert {"400", "401", "403", "404", "422", "503"} <= set(operation["responses"])
+    assert "rendering limit" in operation["responses"]["422"]["description"]
+    assert "application/json" in operation["responses"]["404"]["content"]  # errors stay JSON
 
 
 def test_the_lawyer_edits_the_draft_and_prints_it(client_for, lawyer, gb_case):

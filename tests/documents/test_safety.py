@@ -7,7 +7,7 @@ import pytest
 
 from justice_tracker.documents import service
 from justice_tracker.documents.fetcher import ASSET_SCHEME, ASSETS
-from tests.documents.conftest import D, H, ago, pdf_reader, pdf_text, squeezed
+from tests.documents.conftest import D, H, ago, pdf_reader, pdf_text, refer, squeezed
 
 IMG = '<img src="file:///etc/passwd">'
 ATTACH = '<link rel="attachment" href="file:///etc/hostname">'
@@ -15,10 +15,11 @@ LOOPBACK = "http://127.0.0.1:5000/api/v1/me"
 SCRIPT = "<script>alert(1)</script>"
 METADATA = "http://169.254.169.254/latest/meta-data/"
 PAYLOADS = (IMG, ATTACH, LOOPBACK, SCRIPT)
+PROGRAMME = f"Club {IMG}"
 
 
 @pytest.fixture()
-def hostile_case(make, lawyer):
+def hostile_case(make, lawyer, registry):
     court = make.court("GB-EAW")
     kid = make.child(
         court=court,
@@ -27,7 +28,7 @@ def hostile_case(make, lawyer):
         guardian_name=f"{IMG} {ATTACH}",
         guardian_contact=LOOPBACK,
     )
-    return make.case(
+    case = make.case(
         court=court,
         child=kid,
         lawyers=[lawyer],
@@ -39,6 +40,10 @@ def hostile_case(make, lawyer):
             ("hearing_scheduled", ago(2 * D), {"hearing_at": ago(-5 * D).isoformat(), "note": f"{SCRIPT} {LOOPBACK}"}),
         ],
     )
+    # Free text of the programme registry: its name, provider and description, and a referral step's reason.
+    programme = registry.programme(name=PROGRAMME, provider=f"Provider {ATTACH}", description=f"{IMG} {LOOPBACK}")
+    refer(make.admin(), case, programme, [("suggested", D, f"{IMG} {METADATA}"), ("offered", H, None)])
+    return case
 
 
 def _assert_inert(rendered: service.Rendered, *expected: str) -> None:
@@ -65,12 +70,17 @@ def _assert_inert(rendered: service.Rendered, *expected: str) -> None:
 def test_every_document_prints_hostile_text_as_text(lawyer, hostile_case):
     summary = service.render_document(lawyer, hostile_case, service.CASE_SUMMARY, via="test")
     _assert_inert(summary, IMG, ATTACH, LOOPBACK, SCRIPT, METADATA)
+    # The programme's name, provider and description, and the referral's reason, as text.
+    _assert_inert(summary, PROGRAMME, f"Provider {ATTACH}", f"{IMG} {LOOPBACK}", f"{IMG} {METADATA}")
     assert summary.filename == "HX-1-2026-case-summary.pdf"
     pack = service.render_document(lawyer, hostile_case, service.RELEASE_PACK, via="test")
-    _assert_inert(pack, IMG, ATTACH, METADATA)
+    _assert_inert(pack, IMG, ATTACH, METADATA, PROGRAMME, f"{IMG} {LOOPBACK}")
+    assert squeezed(f"Available instead of detention: {PROGRAMME}") in squeezed(pdf_text(pack.pdf))  # the draft
     child = service.render_document(lawyer, hostile_case, service.CHILD_SUMMARY, via="test")
-    _assert_inert(child, f"Station {IMG}")  # the place; never the offence nor the reasons
-    assert SCRIPT not in pdf_text(child.pdf)
+    # The place and the programme offered; never the offence nor the reasons
+    _assert_inert(child, f"Station {IMG}", PROGRAMME, f"Provider {ATTACH}")
+    child_text = squeezed(pdf_text(child.pdf))
+    assert squeezed(SCRIPT) not in child_text and squeezed(METADATA) not in child_text
     edited = service.render_document(
         lawyer, hostile_case, service.APPLICATION, via="test", draft=f"# Title {SCRIPT}\n\n{IMG}\n- {ATTACH}\n"
     )
