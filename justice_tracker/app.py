@@ -68,10 +68,22 @@ def _register_blueprints(app: Flask) -> None:
     from justice_tracker.deadlines.views import bp as boards_bp
     from justice_tracker.documents.views import bp as documents_bp
     from justice_tracker.home.views import bp as home_bp
+    from justice_tracker.oversight.register_views import bp as register_bp
     from justice_tracker.oversight.views import bp as oversight_bp
     from justice_tracker.programmes.views import bp as programmes_bp
 
-    for bp in (home_bp, auth_bp, cases_bp, admin_bp, oversight_bp, boards_bp, documents_bp, programmes_bp):
+    blueprints = (
+        home_bp,
+        auth_bp,
+        cases_bp,
+        admin_bp,
+        oversight_bp,
+        register_bp,
+        boards_bp,
+        documents_bp,
+        programmes_bp,
+    )
+    for bp in blueprints:
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

@@ -92,7 +92,19 @@ def register_commands(app: Flask) -> None:
     from justice_tracker.cases.cli import cases_cli
     from justice_tracker.deadlines.cli import deadlines_cli, rules_cli
     from justice_tracker.documents.cli import documents_cli
+    from justice_tracker.oversight.cli import oversight_cli
     from justice_tracker.programmes.cli import programmes_cli
 
-    for group in (users_cli, tokens_cli, demo_cli, cases_cli, rules_cli, deadlines_cli, programmes_cli, documents_cli):
+    groups = (
+        users_cli,
+        tokens_cli,
+        demo_cli,
+        cases_cli,
+        rules_cli,
+        deadlines_cli,
+        programmes_cli,
+        documents_cli,
+        oversight_cli,
+    )
+    for group in groups:
         app.cli.add_command(group)

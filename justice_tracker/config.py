@@ -17,6 +17,7 @@ from flask import Flask
 
 WEAK_SECRETS = frozenset({"dev", "development", "secret", "changeme", "change-me", "insecure", "test", "please-change"})
 MIN_SECRET_LENGTH = 32
+MIN_SMALL_CELL_THRESHOLD = 3
 
 DEFAULTS: dict[str, Any] = {
     "ENV_NAME": "development",
@@ -93,6 +94,9 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "justice_tracker.sqlite")
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if int(app.config["SMALL_CELL_THRESHOLD"]) < MIN_SMALL_CELL_THRESHOLD:
+        # "<2" would say the count is 1: a marker hides something only from 3 up.
+        raise InsecureConfigError(f"SMALL_CELL_THRESHOLD must be at least {MIN_SMALL_CELL_THRESHOLD}")
     if is_production(app):
         app.config["SESSION_COOKIE_SECURE"] = True
         check_production_settings(app.config)

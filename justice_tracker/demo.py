@@ -19,6 +19,7 @@ from justice_tracker.cases.models import Case
 from justice_tracker.clock import utcnow
 from justice_tracker.db import db
 from justice_tracker.org.models import Court, Facility
+from justice_tracker.oversight import demo as oversight_demo
 from justice_tracker.programmes import demo as programmes_demo
 
 DEMO_PASSWORD = "demo passphrase for training"  # noqa: S105 - published in the README on purpose
@@ -329,13 +330,20 @@ def load_demo(seed: int = 2026) -> str:
             [lawyer] if n % 3 == 0 else [],
         )
         start = rng.randint(2, 300) * d
-        items = [("apprehended", start, {})]
+        station = oversight_demo.PLACES[court.jurisdiction_code][0]
+        items = [
+            ("apprehended", start, {"facility": station, "separated_from_adults": court.jurisdiction_code != "KE"})
+        ]
         if n % 4:
             items.append(("released", start - rng.randint(2, 30) * h, {"kind": "to_parents"}))
         events(c, items)
 
     programmes, referrals = programmes_demo.load(admin, users["coordinator@demo.test"], now)
+    # Oversight: the facility register, child populations, policy facts and enough custody histories to count.
+    oversight_demo.load_register(admin, now)
+    oversight_demo.load_reference(admin, now)
+    histories = oversight_demo.load_histories(admin, courts, now, rng, child)
     return (
-        f"demo loaded: {len(courts)} courts, {len(FACILITIES)} facilities, {len(USERS)} users, 26 cases, "
+        f"demo loaded: {len(courts)} courts, {len(FACILITIES)} facilities, {len(USERS)} users, {26 + histories} cases, "
         f"{programmes} programmes, {referrals} referrals"
     )

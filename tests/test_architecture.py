@@ -20,6 +20,10 @@ PURE = [
     "justice_tracker.programmes.suggestions",
     "justice_tracker.programmes.referrals",
     "justice_tracker.programmes.last_resort",
+    # Oversight: small-cell suppression, the tables it protects and the charts drawn from them.
+    "justice_tracker.oversight.suppression",
+    "justice_tracker.oversight.tables",
+    "justice_tracker.oversight.charts",
 ]
 
 

@@ -51,6 +51,17 @@ class FacilityForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[(k, k.replace("_", " ")) for k in FACILITY_KINDS])
     separated_from_adults = BooleanField(_l("Children separated from adults"), default=True)
     capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=0, max=100000)])
+    complaints_mechanism = SelectField(
+        _l("Complaints mechanism for children held there"),
+        choices=[("", _l("not recorded")), ("yes", _l("yes")), ("no", _l("no"))],
+        coerce=lambda value: {"yes": True, "no": False, True: True, False: False}.get(value),
+        validate_choice=False,
+    )
+    area = StringField(
+        _l("Area (district or city)"),
+        validators=[Optional(), Length(max=200)],
+        filters=[lambda value: value.strip() or None if isinstance(value, str) else value],
+    )
     active = BooleanField(_l("Active"), default=True)
 
 

@@ -158,7 +158,16 @@ REFERENCE = {
     "facilities": (
         Facility,
         FacilityForm,
-        ("name", "jurisdiction_code", "kind", "separated_from_adults", "capacity", "active"),
+        (
+            "name",
+            "jurisdiction_code",
+            "kind",
+            "separated_from_adults",
+            "capacity",
+            "complaints_mechanism",
+            "area",
+            "active",
+        ),
     ),
     "jurisdictions": (Jurisdiction, JurisdictionForm, ("code", "name", "time_zone", "active")),
 }

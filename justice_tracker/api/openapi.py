@@ -56,6 +56,16 @@ AS_OF = Param("as_of", _INSTANT, "Instant on the timeline to reconstruct (ISO 86
 KNOWN_AT = Param("known_at", _INSTANT, "Only what had been recorded by this instant (what a user saw then).")
 _PDF = {"type": "string", "contentMediaType": "application/pdf"}
 
+# The scope every /oversight endpoint takes (justice_tracker.oversight.scope).
+OVERSIGHT_SCOPE = (
+    Param("as_of", _INSTANT, "Census instant (ISO 8601 with offset, or a date: its end), not future; default now."),
+    Param("from", _INSTANT, "Start of the period (instant, or a date: its start); default 12 months before `to`."),
+    Param("to", _INSTANT, "End of the period, excluded (instant, or a date: its end), at most `as_of` (the default)."),
+    Param("jurisdiction", {"type": "string"}, "Jurisdiction code, e.g. BR."),
+    Param("court", {"type": "integer"}, "Court id."),
+    Param("facility", {"type": "integer"}, "Facility id."),
+)
+
 OPERATIONS: dict[str, Op] = {
     "api.me": Op(response="Me"),
     "api.openapi": Op(response={"type": "object", "description": "This document."}),
@@ -166,6 +176,11 @@ OPERATIONS: dict[str, Op] = {
     ),
     "api.get_referral": Op(response="Referral", errors=(404,)),
     "api.referral_step": Op(response="Referral", status=201, request="ReferralStepInput", errors=(400, 404, 409, 422)),
+    # -- oversight (justice_tracker.oversight.api): de-identified aggregates, small cells hidden
+    "api.oversight_dashboard": Op(response="OversightDashboard", query=OVERSIGHT_SCOPE, errors=(400,)),
+    "api.oversight_indicators": Op(response="OversightIndicators", query=OVERSIGHT_SCOPE, errors=(400,)),
+    "api.oversight_jdai": Op(response="OversightReport", query=OVERSIGHT_SCOPE, errors=(400,)),
+    "api.oversight_table": Op(response="OversightOneTable", query=OVERSIGHT_SCOPE, errors=(400, 404)),
 }
 
 ERROR_TEXT = {
@@ -204,6 +219,86 @@ _STATUS_COUNTS = {
     "description": "Number of deadlines per status (statuses with none are left out).",
     "propertyNames": {"enum": [x.value for x in Status]},
     "additionalProperties": {"type": "integer"},
+}
+
+_OVERSIGHT_ROW = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "description": "Stable id of the row, e.g. court:GB-EAW:3."},
+        "label": {"type": "string"},
+        "level": {"type": "integer", "description": "0, or 1 for a row within the one above it."},
+        "values": {"type": "object", "description": "Per column key; null when hidden or not available."},
+        "suppressed": {
+            "type": "object",
+            "additionalProperties": {"type": "string", "enum": ["small", "hidden"]},
+            "description": "Why a value is null: small (a count from 1 to threshold-1) or hidden (shown x).",
+        },
+    },
+}
+_OVERSIGHT_SCOPE = {
+    "type": "object",
+    "properties": {
+        "as_of": {"type": "string", "format": "date-time"},
+        "from": {"type": "string", "format": "date-time"},
+        "to": {"type": "string", "format": "date-time"},
+        "jurisdiction": {"type": ["string", "null"]},
+        "court": {"type": ["integer", "null"]},
+        "facility": {"type": ["integer", "null"]},
+    },
+}
+_OVERSIGHT_TABLES = {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/OversightTable"}}
+_OVERSIGHT_BASE = {"scope": _OVERSIGHT_SCOPE, "threshold": {"type": "integer"}, "generated_at": _INSTANT}
+OVERSIGHT_COMPONENTS: dict[str, dict[str, Any]] = {
+    "OversightTable": {
+        "type": "object",
+        "properties": {
+            "key": {"type": "string"},
+            "title": {"type": "string"},
+            "row_header": {"type": "string"},
+            "note": {"type": "string"},
+            "columns": {"type": "array", "items": {"type": "object"}},
+            "rows": {"type": "array", "items": _OVERSIGHT_ROW},
+            "total": {"anyOf": [_OVERSIGHT_ROW, {"type": "null"}]},
+        },
+    },
+    "OversightReport": {"type": "object", "properties": {**_OVERSIGHT_BASE, "tables": _OVERSIGHT_TABLES}},
+    "OversightDashboard": {
+        "type": "object",
+        "properties": {
+            **_OVERSIGHT_BASE,
+            "tables": _OVERSIGHT_TABLES,
+            "custody_lists": {
+                "type": "array",
+                "description": "Per jurisdiction, the children held at as_of, only where its count is published.",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "jurisdiction": {"type": "string"},
+                        "listed": {"type": "boolean"},
+                        "children": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {"pseudonym": {"type": "string"}, "days": {"type": "integer"}},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+    "OversightIndicators": {
+        "type": "object",
+        "properties": {
+            **_OVERSIGHT_BASE,
+            "tables": _OVERSIGHT_TABLES,
+            "definitions": {"type": "array", "items": {"type": "object"}},
+        },
+    },
+    "OversightOneTable": {
+        "type": "object",
+        "properties": {**_OVERSIGHT_BASE, "table": {"$ref": "#/components/schemas/OversightTable"}},
+    },
 }
 
 EXTRA_COMPONENTS: dict[str, dict[str, Any]] = {
@@ -334,6 +429,7 @@ EXTRA_COMPONENTS: dict[str, dict[str, Any]] = {
             },
         ]
     },
+    **OVERSIGHT_COMPONENTS,
 }
 
 

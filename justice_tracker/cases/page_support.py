@@ -83,7 +83,7 @@ def record_viewed(kind: str, object_id: int, page: str, extra: str = "") -> None
     record(f"{kind}_viewed", kind, object_id, detail=f"page={page}{extra}")
 
 
-def record_rejected(action: str, kind: str, object_id: int, problems: Iterable[str]) -> None:
+def record_rejected(action: str, kind: str, object_id: int | None, problems: Iterable[str]) -> None:
     names = ",".join(sorted(set(problems)))[:300] or "form"
     record(action, kind, object_id, outcome="failure", detail=f"fields={names}")
 

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from justice_tracker.cases.forms import humanize
 from justice_tracker.cases.models import Case, Event
+from justice_tracker.cases.services import WORKFLOW_EVENTS
 from justice_tracker.cases.timeline import effective_events
 from justice_tracker.timeline.custody import CustodyEpisode, CustodyKind
 from justice_tracker.timeline.vocabulary import EVENT_TYPES, FieldKind
@@ -34,6 +35,10 @@ class TimelineRow:
     state: str  # "effective", "superseded" or "voided"
     corrected_by: Event | None
     corrects: Event | None
+
+    @property
+    def correctable(self) -> bool:
+        return self.state == "effective" and self.event.type not in WORKFLOW_EVENTS
 
 
 @dataclass

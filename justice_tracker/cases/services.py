@@ -27,6 +27,7 @@ from justice_tracker.db import db
 from justice_tracker.deadlines import service as deadlines
 from justice_tracker.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from justice_tracker.org.models import Court, Jurisdiction
+from justice_tracker.oversight import episodes as custody_store
 from justice_tracker.programmes import last_resort
 from justice_tracker.timeline.custody import derive_episodes
 from justice_tracker.timeline.details import clean_details
@@ -34,6 +35,10 @@ from justice_tracker.timeline.facts import TimelineEvent
 from justice_tracker.timeline.status import is_closed
 from justice_tracker.timeline.validation import validate_timeline
 
+# Events written by a workflow, which stays their source of truth.
+WORKFLOW_EVENTS = {
+    "referral_updated": "This entry records a referral step; change the referral on the programme page instead.",
+}
 PSEUDONYM_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 
 
@@ -88,6 +93,7 @@ def update_child(actor: User, child: Child, data: Mapping[str, Any], *, expected
         _revalidate_cases(child)
         for case in child.cases:
             deadlines.recompute(case, utcnow())
+            custody_store.rebuild(case)  # the age band at each episode's start follows the birth date
         record("child_updated", "child", child.id, actor=actor, detail="fields=" + ",".join(changed))
     return child
 
@@ -363,6 +369,9 @@ def correct_event(
         raise ValidationFailed(
             [FieldError("corrects", "This event has already been corrected; correct the latest version.")]
         )
+    if original.type in WORKFLOW_EVENTS:
+        # These mirror another record (a referral's steps): change that record instead.
+        raise ValidationFailed([FieldError("corrects", WORKFLOW_EVENTS[original.type])])
     if not reason or not reason.strip():
         raise ValidationFailed([FieldError("reason", "Say why the event is corrected.")])
     new_type = type or original.type
@@ -444,3 +453,4 @@ def _after_timeline_change(case: Case) -> None:
     case.status = CaseStatus.CLOSED if is_closed(timeline) else CaseStatus.OPEN
     _touch(case)
     deadlines.recompute(case, now)
+    custody_store.rebuild(case)

@@ -11,6 +11,7 @@ from justice_tracker.auth.models import User
 from justice_tracker.db import db
 from justice_tracker.errors import FieldError, ValidationFailed
 from justice_tracker.org.models import Court, Facility, Jurisdiction
+from justice_tracker.oversight.episodes import relink_facility
 
 M = TypeVar("M", Court, Facility, Jurisdiction)
 AUDIT_NAMES: dict[type, str] = {Court: "court", Facility: "facility", Jurisdiction: "jurisdiction"}
@@ -33,6 +34,8 @@ def save(actor: User, model: type[M], obj: M | None, data: dict[str, Any]) -> M:
     for key in changed:
         setattr(obj, key, data[key])
     db.session.flush()
+    if isinstance(obj, Facility) and (created or "name" in changed):
+        relink_facility(obj)  # stored custody placements name facilities: keep the match
     label = AUDIT_NAMES[model]
     ident = obj.code if isinstance(obj, Jurisdiction) else obj.id
     record(f"{label}_{'created' if created else 'updated'}", label, ident, actor=actor, detail=",".join(changed))

@@ -1,50 +1,177 @@
-"""The oversight area: aggregates only, never a child's identity.
+"""The oversight area's pages: de-identified aggregates only, for oversight bodies and administrators.
 
-Until the oversight issue brings indicators, the page shows open cases and
-children in custody per jurisdiction, counted in SQL, with small counts
-suppressed and no totals (so a suppressed cell cannot be recovered by subtraction).
+- `/oversight/`: the detention audit (children held at the census instant, breaches in the
+  period, lengths of detention, monthly trends, and the pseudonyms of children held where
+  their jurisdiction's count is shown);
+- `/oversight/indicators`: the UNODC/UNICEF indicators, by area, the policy facts and the
+  facility register; `/oversight/jdai`: JDAI detention metrics and alternative programmes;
+- `/oversight/tables/<key>.csv|.xlsx`: any table; `/oversight/export.xlsx`: every table;
+  `/oversight/report.pdf`: the report for the period.
+
+Every answer builds the whole report for its scope (`report.build_report`), so a number
+hidden on one page is hidden on all of them and in every file, and writes one audit row
+(the view and the scope's ids, never a name).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
-from sqlalchemy import case as when
-from sqlalchemy import func, select
+from datetime import time, timedelta
+
+from flask import Blueprint, Response, abort, current_app, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from justice_tracker.audit.service import record
 from justice_tracker.auth.access import access
 from justice_tracker.auth.models import Role
-from justice_tracker.cases.models import Case, CaseStatus
+from justice_tracker.clock import utcnow
 from justice_tracker.db import db
-from justice_tracker.org.models import Jurisdiction
+from justice_tracker.documents.engine import RenderFailed
+from justice_tracker.oversight import exports
+from justice_tracker.oversight.charts import dashboard_charts
+from justice_tracker.oversight.pdf import filename, render_report
+from justice_tracker.oversight.report import SECTIONS, Report, build_report
+from justice_tracker.oversight.scope import Scope, ScopeError, parse_scope, scope_choices
 
 bp = Blueprint("oversight", __name__, url_prefix="/oversight")
+READERS = (Role.OVERSIGHT, Role.ADMIN)
+FORMATS = "<any(csv, xlsx):fmt>"
 
 
-def suppress(count: int, threshold: int) -> str:
-    """A count as shown to oversight: 1 to threshold-1 become "<threshold"."""
-    return f"<{threshold}" if 0 < count < threshold else str(count)
+def _scope() -> Scope:
+    """The scope asked for; a parameter that cannot be used is said and left out (the defaults apply)."""
+    now = utcnow()
+    try:
+        return parse_scope(request.args, now)
+    except ScopeError as exc:
+        flash(_("%(field)s: %(message)s The default was used instead.", field=exc.field, message=exc.message), "error")
+        kept = {k: v for k, v in request.args.items() if k in ("jurisdiction", "court", "facility")}
+        try:
+            return parse_scope(kept, now)
+        except ScopeError:
+            return parse_scope({}, now)
+
+
+def load_report(view: str, via: str = "page") -> Report:
+    scope = _scope()
+    report = build_report(scope, current_app.config["SMALL_CELL_THRESHOLD"], utcnow())
+    record("oversight_viewed", "aggregate", None, detail=f"view={view} via={via} {scope.describe()}")
+    return report
+
+
+def _form_dates(scope: Scope) -> dict[str, str]:
+    """The scope's instants as the filter form's dates (the period's last day is the day before its exclusive end)."""
+    zone = scope.zone
+    end = scope.end.astimezone(zone)
+    last_day = end.date() - timedelta(days=1) if end.time() == time(0) else end.date()
+    return {
+        "from": scope.start.astimezone(zone).date().isoformat(),
+        "to": last_day.isoformat(),
+        "as_of": scope.as_of.astimezone(zone).date().isoformat(),
+    }
+
+
+def _page(template: str, report: Report, **extra: object) -> str:
+    db.session.commit()
+    extra.setdefault("section", template.removeprefix("oversight/").removesuffix(".html"))
+    return render_template(
+        template,
+        report=report,
+        scope=report.scope,
+        dates=_form_dates(report.scope),
+        choices=scope_choices(),
+        scope_args=report.scope.args(),
+        links=lambda key: export_links(key, report.scope),
+        **extra,
+    )
+
+
+SECTION_TITLES = {
+    "dashboard": _l("Oversight: detention audit"),
+    "indicators": _l("Oversight: juvenile justice indicators"),
+    "jdai": _l("Oversight: detention practice (JDAI) and alternatives"),
+}
+
+
+def _section(name: str) -> str:
+    report = load_report(name)
+    extra = {"charts": dashboard_charts(report.tables)} if name == "dashboard" else {}
+    return _page(
+        f"oversight/{name}.html", report, tables=report.section(name), page_title=SECTION_TITLES[name], **extra
+    )
 
 
 @bp.route("/")
-@access(Role.OVERSIGHT, Role.ADMIN)
+@access(*READERS)
 def index():
-    threshold = current_app.config["SMALL_CELL_THRESHOLD"]
-    stmt = (
-        select(
-            Jurisdiction.name,
-            func.count(Case.id),
-            func.coalesce(func.sum(when((Case.custody_state.is_not(None), 1), else_=0)), 0),
-        )
-        .join(Case, Case.jurisdiction_code == Jurisdiction.code)
-        .where(Case.status == CaseStatus.OPEN)
-        .group_by(Jurisdiction.name)
-        .order_by(Jurisdiction.name)
-    )
-    rows = [
-        {"name": name, "open_cases": suppress(open_cases, threshold), "in_custody": suppress(held, threshold)}
-        for name, open_cases, held in db.session.execute(stmt)
-    ]
-    record("oversight_summary_viewed", "aggregate", None)
+    return _section("dashboard")
+
+
+@bp.route("/indicators")
+@access(*READERS)
+def indicators():
+    return _section("indicators")
+
+
+@bp.route("/jdai")
+@access(*READERS)
+def jdai():
+    return _section("jdai")
+
+
+def _download(body: bytes | str, mimetype: str, name: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.route(f"/tables/<key>.{FORMATS}")
+@access(*READERS)
+def export_table(key: str, fmt: str):
+    if key not in {k for keys in SECTIONS.values() for k in keys}:
+        abort(404)
+    report = load_report(f"table:{key}:{fmt}", via="export")
+    table = report.tables[key]
+    name = filename(report, fmt).replace("oversight-", f"oversight-{key.replace('_', '-')}-", 1)
     db.session.commit()
-    return render_template("oversight/index.html", rows=rows, threshold=threshold)
+    if fmt == "csv":
+        return _download(exports.table_csv(table), exports.CSV_TYPE, name)
+    about = exports.about_rows(report.scope, report.threshold, report.generated_at)
+    return _download(exports.tables_xlsx([table], about, table.title), exports.XLSX_TYPE, name)
+
+
+@bp.route("/export.xlsx")
+@access(*READERS)
+def export_all():
+    report = load_report("all:xlsx", via="export")
+    db.session.commit()
+    about = exports.about_rows(report.scope, report.threshold, report.generated_at)
+    tables = [report.tables[k] for keys in SECTIONS.values() for k in keys]
+    body = exports.tables_xlsx(tables, about, "Oversight tables")
+    return _download(body, exports.XLSX_TYPE, filename(report, "xlsx"))
+
+
+@bp.route("/report.pdf")
+@access(*READERS)
+def report_pdf():
+    scope = _scope()
+    report = build_report(scope, current_app.config["SMALL_CELL_THRESHOLD"], utcnow())
+    try:
+        rendered = render_report(report)
+    except RenderFailed as exc:
+        record(
+            "oversight_report_failed",
+            "aggregate",
+            None,
+            outcome="failure",
+            detail=f"{scope.describe()} reason={exc.reason}",
+        )
+        db.session.commit()
+        raise
+    record("oversight_report_rendered", "aggregate", None, detail=f"{scope.describe()} pages={rendered.pages}")
+    db.session.commit()
+    return _download(rendered.pdf, "application/pdf", rendered.filename)
+
+
+def export_links(key: str, scope: Scope) -> dict[str, str]:
+    return {fmt: url_for("oversight.export_table", key=key, fmt=fmt, **scope.args()) for fmt in ("csv", "xlsx")}

@@ -18,8 +18,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from marshmallow import ValidationError
@@ -203,32 +204,70 @@ def _line(text: str, position: int) -> int:
 # -- checking and importing -----------------------------------------------------------------------------------
 
 
+def active_jurisdictions() -> set[str]:
+    return {code for code, active in db.session.execute(select(Jurisdiction.code, Jurisdiction.active)) if active}
+
+
+def check_programme(
+    raw: Mapping[str, Any], current: Programme | None, jurisdictions: Collection[str]
+) -> tuple[dict[str, Any] | None, list[FieldError]]:
+    """The registry's one set of rules for a programme: the import checks each row with it, the forms what they save.
+
+    `raw` is in the registry's format (`COLUMNS`, JSON values); a blank (None) required value is missing.
+    `current` is the stored programme it describes, if any: its enrolled count stands when `enrolled`
+    is blank. Returns the values as `ProgrammeSchema` loads them (None when it refuses them) and the
+    problems, each naming its field.
+    """
+    given = {key: value for key, value in raw.items() if not (value is None and key in REQUIRED_COLUMNS)}
+    try:
+        data = ProgrammeSchema().load(given)
+    except ValidationError as exc:
+        return None, flatten_errors(exc.messages)
+    problems: list[FieldError] = []
+    if data["jurisdiction_code"] not in jurisdictions:
+        problems.append(FieldError("jurisdiction", f"unknown jurisdiction {data['jurisdiction_code']!r}"))
+    enrolled = data["enrolled"] if data["enrolled"] is not None else (current.enrolled if current else 0)
+    if enrolled > data["places"]:
+        problems.append(FieldError("places", f"fewer than the {enrolled} children enrolled"))
+    return data, problems
+
+
+def new_programme(values: Mapping[str, Any], now: datetime) -> Programme:
+    """A programme from checked values; blank live counts start at 0."""
+    return Programme(**{"enrolled": 0, "waiting_list": 0, **_settable(values)}, updated_at=now)
+
+
+def apply_values(programme: Programme, values: Mapping[str, Any], now: datetime) -> list[str]:
+    """Set the checked values that differ (a blank live count keeps the count); the names of those changed."""
+    settable = _settable(values)
+    changed = sorted(key for key, value in settable.items() if getattr(programme, key) != value)
+    for key in changed:
+        setattr(programme, key, settable[key])
+    if changed:
+        programme.updated_at = now
+    return changed
+
+
+def _settable(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if not (key in LIVE_COUNTS and value is None)}
+
+
 def _check(rows: Sequence[Row], existing: dict[str, Programme]) -> list[tuple[Row, dict[str, Any]]]:
     if len(rows) > MAX_ROWS:
         raise RegistryImportFailed([RowError(rows[MAX_ROWS].line, "row", f"a file holds at most {MAX_ROWS} rows")])
-    jurisdictions = {
-        code for code, active in db.session.execute(select(Jurisdiction.code, Jurisdiction.active)) if active
-    }
+    jurisdictions = active_jurisdictions()
     errors: list[RowError] = []
     loaded: list[tuple[Row, dict[str, Any]]] = []
     first_line: dict[str, int] = {}
-    schema = ProgrammeSchema()
     for row in rows:
-        try:
-            data = schema.load(row.data)
-        except ValidationError as exc:
-            errors += [RowError(row.line, e.field, e.message) for e in flatten_errors(exc.messages)]
+        data, problems = check_programme(row.data, existing.get(str(row.data.get("code", "")).strip()), jurisdictions)
+        errors += [RowError(row.line, e.field, e.message) for e in problems]
+        if data is None:
             continue
         code = data["code"]
         if code in first_line:
             errors.append(RowError(row.line, "code", f"repeats the code of line {first_line[code]}"))
         first_line.setdefault(code, row.line)
-        if data["jurisdiction_code"] not in jurisdictions:
-            errors.append(RowError(row.line, "jurisdiction", f"unknown jurisdiction {data['jurisdiction_code']!r}"))
-        current = existing.get(code)
-        enrolled = data["enrolled"] if data["enrolled"] is not None else (current.enrolled if current else 0)
-        if enrolled > data["places"]:
-            errors.append(RowError(row.line, "places", f"fewer than the {enrolled} children enrolled"))
         loaded.append((row, data))
     if errors:
         raise RegistryImportFailed(errors)
@@ -247,17 +286,10 @@ def import_registry(actor: User, rows: Sequence[Row]) -> ImportSummary:
     with db.session.begin_nested():
         for _row, data in loaded:
             programme = existing.get(data["code"])
-            values = {key: value for key, value in data.items() if not (key in LIVE_COUNTS and value is None)}
             if programme is None:
-                programme = Programme(**{"enrolled": 0, "waiting_list": 0, **values}, updated_at=now)
-                db.session.add(programme)
+                db.session.add(new_programme(data, now))
                 created += 1
-                continue
-            changed = [key for key, value in values.items() if getattr(programme, key) != value]
-            for key in changed:
-                setattr(programme, key, values[key])
-            if changed:
-                programme.updated_at = now
+            elif apply_values(programme, data, now):
                 updated += 1
         db.session.flush()
     summary = ImportSummary(created, updated, len(loaded) - created - updated)

@@ -32,6 +32,7 @@ from justice_tracker.cases.timeline import as_timeline, effective_events
 from justice_tracker.clock import utcnow
 from justice_tracker.db import db
 from justice_tracker.errors import Conflict, FieldError, Forbidden, ValidationFailed
+from justice_tracker.programmes import registry_io
 from justice_tracker.programmes.access import can_change_referral, can_manage_programme
 from justice_tracker.programmes.eligibility import ChildCase, OffenceFacts, ProgrammeFacts
 from justice_tracker.programmes.models import Programme, ProgrammeCoordinator, Referral, ReferralStep
@@ -42,6 +43,11 @@ from justice_tracker.timeline.ages import age_on
 
 STALE = "This record was changed by someone else since you opened it; reload it and try again."
 CAPACITY_FIELDS = ("places", "enrolled", "waiting_list", "wait_days", "active")
+# A programme's coordinators keep what describes it and its capacity; who it takes (eligibility), what it is (name,
+# provider, type, stages, jurisdiction) and its code are the administrators' (docs/DECISIONS.md).
+COORDINATOR_FIELDS = ("contact", "description", "languages", "areas", "cost", *CAPACITY_FIELDS)
+ADMIN_FIELDS = tuple(name for name in registry_io.COLUMNS if name != "code")
+_ATTRIBUTES = {"jurisdiction": "jurisdiction_code"}  # registry names that are not the column's
 
 
 # -- facts for the pure engine --------------------------------------------------------------------------------
@@ -231,27 +237,67 @@ def release_place(session: Session, programme_id: int) -> None:
     _expire(session, programme_id)
 
 
-def update_capacity(
+def create_programme(actor: User, data: Mapping[str, Any]) -> Programme:
+    """An administrator adds a programme to the registry, checked by the import's rules (`registry_io`)."""
+    if actor.role != Role.ADMIN:
+        raise Forbidden("Only administrators add programmes to the registry.")
+    values, problems = registry_io.check_programme(data, None, registry_io.active_jurisdictions())
+    code = str(data.get("code") or "").strip()
+    if code and db.session.scalar(select(Programme.id).where(Programme.code == code)) is not None:
+        problems.append(FieldError("code", "is already the code of another programme; choose another."))
+    if values is None or problems:
+        raise ValidationFailed(_by_field(problems))
+    programme = registry_io.new_programme(values, utcnow())
+    db.session.add(programme)
+    db.session.flush()
+    record("programme_created", "programme", programme.id, actor=actor, detail="fields=" + ",".join(sorted(data)))
+    return programme
+
+
+def editable_fields(actor: User, programme: Programme) -> tuple[str, ...]:
+    """What `actor` may change: administrators every field but the code; its coordinators `COORDINATOR_FIELDS`."""
+    if actor.role == Role.ADMIN:
+        return ADMIN_FIELDS
+    if can_manage_programme(actor, programme):
+        return COORDINATOR_FIELDS
+    raise Forbidden("Only the programme's coordinators and administrators keep it current.")
+
+
+def update_programme(
     actor: User, programme: Programme, data: Mapping[str, Any], *, expected_version: int | None
 ) -> list[str]:
-    """A coordinator keeps their programme current: places, enrolled, waiting list, wait, active."""
-    if not can_manage_programme(actor, programme):
-        raise Forbidden("Only the programme's coordinators and administrators keep it current.")
+    """Change some fields of a programme (registry format, `COLUMNS`), checked by the import's rules.
+
+    The programme as stored, with `data` over it, is checked whole; only the fields in `data` are set.
+    Returns the names of the fields changed (audited when any is).
+    """
+    refused = sorted(set(data) - set(editable_fields(actor, programme)))
+    if refused:
+        raise Forbidden("You may not change these fields of the programme: " + ", ".join(refused) + ".")
     if expected_version is not None and expected_version != programme.version:
         raise Conflict(STALE)
-    values = {key: data[key] for key in CAPACITY_FIELDS if key in data}
-    places = values.get("places", programme.places)
-    enrolled = values.get("enrolled", programme.enrolled)
-    if enrolled > places:
-        raise ValidationFailed([FieldError("enrolled", f"cannot be more than the places ({places}).")])
-    changed = sorted(key for key, value in values.items() if getattr(programme, key) != value)
-    for key in changed:
-        setattr(programme, key, values[key])
+    stored = registry_io.export_items([programme])[0]
+    # Keeping the stored jurisdiction is never refused, even when it has been deactivated since.
+    jurisdictions = registry_io.active_jurisdictions() | {programme.jurisdiction_code}
+    values, problems = registry_io.check_programme(stored | dict(data), programme, jurisdictions)
+    if values is None or problems:
+        raise ValidationFailed(_by_field(problems))
+    given = {_ATTRIBUTES.get(key, key) for key in data}
+    changed = registry_io.apply_values(programme, {k: v for k, v in values.items() if k in given}, utcnow())
     if changed:
-        programme.updated_at = utcnow()
         db.session.flush()
         record("programme_updated", "programme", programme.id, actor=actor, detail="fields=" + ",".join(changed))
     return changed
+
+
+def _by_field(problems: Iterable[FieldError]) -> list[FieldError]:
+    """A list item's problem on its list (`areas.2` → `areas`, "item 3: …"), where a form shows it."""
+    out = []
+    for problem in problems:
+        name, _dot, index = problem.field.partition(".")
+        message = f"item {int(index) + 1}: {problem.message}" if index.isdigit() else problem.message
+        out.append(FieldError(name, message))
+    return out
 
 
 # -- coordinators ---------------------------------------------------------------------------------------------

@@ -4,6 +4,10 @@
   coordinator finds their own programmes first (it is their landing page).
 - `/programmes/<id>`: one programme; its coordinators and administrators also see
   its referrals (pseudonym, age band, offence class) and keep its capacity current.
+- `/programmes/new`, `/programmes/<id>/edit`: administrators add a programme and edit
+  every field of it but its code; its coordinators edit what describes it and its
+  capacity, never who it takes (`services.COORDINATOR_FIELDS`). Both are checked by
+  the registry import's rules.
 - `/cases/<id>/suggestions`: ranked, explained suggestions for a case, and referring.
 - `/referrals/<id>`: a referral's steps and its next step.
 
@@ -13,24 +17,27 @@ once and writes its audit row (ids only).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms.fields.choices import SelectChoice
 
 from justice_tracker.audit.service import record
 from justice_tracker.auth.access import access, can_edit_case
 from justice_tracker.auth.models import Role, User
-from justice_tracker.cases.forms import LocalTimeError
+from justice_tracker.cases.forms import OFFENCE_CLASSES, LocalTimeError
 from justice_tracker.cases.models import Case
 from justice_tracker.cases.page_support import (
     EDITORS,
     READERS,
     Problem,
+    Refusal,
     attach_errors,
     conflict_message,
     form_problems,
@@ -43,6 +50,7 @@ from justice_tracker.cases.page_support import (
 )
 from justice_tracker.db import db
 from justice_tracker.errors import Conflict, Forbidden, ValidationFailed
+from justice_tracker.org.models import Jurisdiction
 from justice_tracker.programmes import services
 from justice_tracker.programmes.access import (
     can_change_referral,
@@ -50,7 +58,14 @@ from justice_tracker.programmes.access import (
     can_view_referral,
     coordinated_ids,
 )
-from justice_tracker.programmes.forms import CapacityForm, CoordinatorForm, ReferForm, StepForm
+from justice_tracker.programmes.forms import (
+    CapacityForm,
+    CoordinatorForm,
+    ProgrammeDetailsForm,
+    ProgrammeForm,
+    ReferForm,
+    StepForm,
+)
 from justice_tracker.programmes.models import Programme, Referral
 from justice_tracker.programmes.presenters import next_states, outcome_cells
 from justice_tracker.programmes.referrals import State, StepInput, is_open
@@ -58,6 +73,7 @@ from justice_tracker.programmes.suggestions import ORDER_EXPLANATION, completion
 from justice_tracker.programmes.vocabulary import FAILURE_REASONS, PROGRAMME_TYPES, STAGES, stage_label, type_label
 
 bp = Blueprint("programmes", __name__)
+T = TypeVar("T")
 
 REFERRAL_READERS = (Role.ADMIN, Role.CLERK, Role.LAWYER, Role.COORDINATOR)
 REFERRAL_MOVERS = (Role.ADMIN, Role.CLERK, Role.COORDINATOR)
@@ -187,25 +203,124 @@ def show(programme_id: int):
 def capacity(programme_id: int):
     programme = _programme(programme_id, manage=True)
     form = CapacityForm()
+    outcome = _update(form, programme)
+    if isinstance(outcome, Refusal):
+        return _render_programme(programme, status=outcome.status, form=form, problems=outcome.problems)
+    flash(_("The programme's capacity is saved."), "info")
+    return redirect(url_for("programmes.show", programme_id=programme.id, _anchor="capacity"))
+
+
+# -- adding and editing a programme ---------------------------------------------------------------------------
+
+
+def _submit(form: Any, save: Callable[[], T], programme: Programme | None, *, rejected: str) -> T | Refusal:
+    """Validate `form` and run `save`, committing once: what it returned, or why nothing of it was kept.
+
+    A refusal writes one `rejected` audit row naming the fields at fault (`version` on a
+    conflict, after which the form carries the programme's current version).
+    """
     status, extra = 422, []
     if form.validate_on_submit():
         try:
-            services.update_capacity(g.user, programme, form.capacity_data(), expected_version=form.expected_version())
+            result = save()
         except (Conflict, StaleDataError):
             db.session.rollback()
-            status = 409
-            extra = [Problem(_("Programme"), conflict_message())]
-            set_version(form, programme.version)
+            status, extra = 409, [Problem(_("Programme"), conflict_message())]
+            if programme is not None:
+                set_version(form, programme.version)
         except ValidationFailed as exc:
             db.session.rollback()
             extra = attach_errors(form, exc)
         else:
             db.session.commit()
-            flash(_("The programme's capacity is saved."), "info")
-            return redirect(url_for("programmes.show", programme_id=programme.id, _anchor="capacity"))
-    record_rejected("programme_update_rejected", "programme", programme.id, problem_fields(form, extra))
+            return result
+    fields = ["version"] if status == 409 else problem_fields(form, [])
+    record_rejected(rejected, "programme", programme.id if programme is not None else None, fields)
     db.session.commit()
-    return _render_programme(programme, status=status, form=form, problems=form_problems(form, extra))
+    return Refusal(status, form_problems(form, extra), None)
+
+
+def _update(form: CapacityForm | ProgrammeDetailsForm, programme: Programme) -> list[str] | Refusal:
+    """Save the fields of `form` (those the user may change, else 403) to the programme: the names of those changed."""
+    return _submit(
+        form,
+        lambda: services.update_programme(
+            g.user, programme, form.programme_data(), expected_version=form.expected_version()
+        ),
+        programme,
+        rejected="programme_update_rejected",
+    )
+
+
+def _jurisdiction_choices(programme: Programme | None) -> list[SelectChoice]:
+    """Active jurisdictions, and the programme's own even if it has been deactivated since."""
+    keep = programme.jurisdiction_code if programme is not None else None
+    rows = db.session.scalars(
+        select(Jurisdiction)
+        .where(or_(Jurisdiction.active.is_(True), Jurisdiction.code == keep))
+        .order_by(Jurisdiction.code)
+    )
+    return [SelectChoice(j.code, f"{j.code} — {j.name}") for j in rows]
+
+
+def _programme_form(programme: Programme | None) -> ProgrammeDetailsForm:
+    """Administrators get every field (the code only when adding); a coordinator, the fields coordinators keep."""
+    initial = ProgrammeDetailsForm.initial(programme) if programme is not None else None
+    if g.user.role != Role.ADMIN:
+        return ProgrammeDetailsForm(data=initial)
+    form = ProgrammeForm(data=initial)
+    form.set_choices(_jurisdiction_choices(programme))
+    if programme is not None:
+        del form.code  # the registry's stable key: imports and exports match programmes by it
+    return form
+
+
+def _render_form(
+    form: ProgrammeDetailsForm, programme: Programme | None, *, status: int = 200, problems: list[Problem] | None = None
+):
+    return (
+        render_template(
+            "programmes/form.html",
+            form=form,
+            programme=programme,
+            problems=problems or [],
+            offence_classes=OFFENCE_CLASSES,
+        ),
+        status,
+    )
+
+
+@bp.route("/programmes/new", methods=["GET", "POST"])
+@access(Role.ADMIN)
+def new():
+    form = _programme_form(None)
+    if not form.is_submitted():
+        return _render_form(form, None)
+    outcome = _submit(
+        form,
+        lambda: services.create_programme(g.user, form.programme_data()),
+        None,
+        rejected="programme_create_rejected",
+    )
+    if isinstance(outcome, Refusal):
+        return _render_form(form, None, status=outcome.status, problems=outcome.problems)
+    flash(_("The programme is added to the registry."), "info")
+    return redirect(url_for("programmes.show", programme_id=outcome.id))
+
+
+@bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
+@access(Role.ADMIN, Role.COORDINATOR)
+def edit(programme_id: int):
+    programme = _programme(programme_id, manage=True)
+    form = _programme_form(programme)
+    if not form.is_submitted():
+        set_version(form, programme.version)
+        return _render_form(form, programme)
+    outcome = _update(form, programme)
+    if isinstance(outcome, Refusal):
+        return _render_form(form, programme, status=outcome.status, problems=outcome.problems)
+    flash(_("The programme is saved.") if outcome else _("Nothing was changed."), "info")
+    return redirect(url_for("programmes.show", programme_id=programme.id))
 
 
 @bp.route("/programmes/<int:programme_id>/coordinators", methods=["POST"])

@@ -136,7 +136,7 @@ def test_capacity_from_a_stale_form_is_409_and_bad_counts_422(make, registry, cl
     assert response.status_code == 409 and _fresh(Programme, programme.id).places == 6
     fresh = form_version(text(client.get(url)))
     response = post(client, f"{url}/capacity", data | {"version": fresh, "enrolled": "9"})
-    assert response.status_code == 422 and "cannot be more than the places (6)" in text(response)
+    assert response.status_code == 422 and "Cannot be more than the places (6)." in text(response)
     response = post(client, f"{url}/capacity", data | {"version": fresh, "places": "-1"})
     assert response.status_code == 422 and _fresh(Programme, programme.id).places == 6
 
