@@ -191,7 +191,7 @@ def list_deadlines():
     # PostgreSQL sees one expression (the CASE's bound `as_of` would otherwise differ between clauses).
     by_status = stmt.with_only_columns(status_now.label("status_now")).subquery()
     grouped = select(by_status.c.status_now, func.count()).group_by(by_status.c.status_now)
-    counts: dict[str, int] = dict(db.session.execute(grouped).tuples().all())
+    counts: dict[str, int] = dict(db.session.execute(grouped).all())
     if statuses is not None:
         stmt = stmt.where(status_now.in_(statuses))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0

@@ -85,9 +85,9 @@ class Names:
     @classmethod
     def load(cls) -> Names:
         return cls(
-            jurisdictions=dict(db.session.execute(select(Jurisdiction.code, Jurisdiction.name)).tuples().all()),
-            courts=dict(db.session.execute(select(Court.id, Court.name)).tuples().all()),
-            facilities=dict(db.session.execute(select(Facility.id, Facility.name)).tuples().all()),
+            jurisdictions=dict(db.session.execute(select(Jurisdiction.code, Jurisdiction.name)).all()),
+            courts=dict(db.session.execute(select(Court.id, Court.name)).all()),
+            facilities=dict(db.session.execute(select(Facility.id, Facility.name)).all()),
         )
 
     def jurisdiction(self, code: str) -> str:

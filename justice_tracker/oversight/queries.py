@@ -493,7 +493,7 @@ def last_inspections(scope: Scope) -> dict[int, date]:
         .where(FacilityInspection.independent.is_(True), FacilityInspection.inspected_on <= census)
         .group_by(FacilityInspection.facility_id)
     )
-    return dict(db.session.execute(stmt).tuples().all())
+    return dict(db.session.execute(stmt).all())
 
 
 # -- programmes (JDAI: utilisation and outcomes) --------------------------------------------------------------
