@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app justice_tracker
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint format migrate demo clean bench
+.PHONY: install run test lint format migrate demo clean bench bench-scale
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,13 @@ test: lint
 # Not a test: render times of each PDF for a case with 60 events (target: case summary under 1 s).
 bench: install
 	$(BIN)/python bench/bench_documents.py
+
+# Not a test: the pure engine over generated cases in memory, then `deadlines refresh` on a generated
+# SQLite database under /tmp (or DATABASE_URL). BENCH_CASES=100000 for the national-registry size.
+BENCH_CASES ?= 10000
+bench-scale: install
+	$(BIN)/python bench/bench_engine.py --cases $(BENCH_CASES)
+	$(BIN)/python bench/bench_refresh.py --cases $(BENCH_CASES)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -88,6 +88,25 @@ def demo_load_command(if_empty: bool) -> None:
     click.echo(f"demo password for every demo user: {DEMO_PASSWORD}")
 
 
+@demo_cli.command("generate")
+@click.option("--cases", "count", type=click.IntRange(min=1), required=True, help="How many cases to generate.")
+@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True, help="Same seed, same registry.")
+def demo_generate_command(count: int, seed: int) -> None:
+    """Generate a synthetic registry of many cases over the demo courts (after `demo load`), for scale tests."""
+    from justice_tracker.clock import utcnow
+    from justice_tracker.demo_generate import GenerationError, generate
+
+    now = utcnow().replace(second=0, microsecond=0)
+    try:
+        with click.progressbar(length=count, label="Generating cases", show_pos=True) as bar:
+            generate(count, seed=seed, now=now, progress=bar.update)
+    except GenerationError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"generated {count} case(s) from seed {seed}")
+
+
 def register_commands(app: Flask) -> None:
     from justice_tracker.cases.cli import cases_cli
     from justice_tracker.deadlines.cli import deadlines_cli, rules_cli

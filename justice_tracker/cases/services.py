@@ -444,13 +444,18 @@ def _problem_path(key: str | None, field: str, path_prefix: str | None) -> str:
 
 def _after_timeline_change(case: Case) -> None:
     db.session.refresh(case, ["events"])
-    now = utcnow()
+    _touch(case)
+    refresh_derived(case, utcnow())
+
+
+def refresh_derived(case: Case, now: datetime) -> None:
+    """Everything derived from the case's effective timeline (its events already loaded):
+    custody state and since when, open or closed, stored deadlines and stored custody episodes."""
     timeline = as_timeline(effective_events(case.events))
     found = derive_episodes(timeline, now)
     run = custody_run_start(found, now)
     case.custody_state = found[-1].kind.value if run else None
     case.custody_since = run.start if run else None
     case.status = CaseStatus.CLOSED if is_closed(timeline) else CaseStatus.OPEN
-    _touch(case)
     deadlines.recompute(case, now)
     custody_store.rebuild(case)
