@@ -46,12 +46,11 @@ test: lint
 bench: install
 	$(BIN)/python bench/bench_documents.py
 
-# Not a test: the pure engine over generated cases in memory, then `deadlines refresh` on a generated
-# SQLite database under /tmp (or DATABASE_URL). BENCH_CASES=100000 for the national-registry size.
-BENCH_CASES ?= 10000
+# Not a test: every scale benchmark on SQLite and PostgreSQL at 10,000 and 100,000 cases (about an
+# hour); results in bench/results/ and the tables of bench/RESULTS.md. BENCH_ARGS narrows it, e.g.
+# BENCH_ARGS="--sizes 10000 --backends sqlite".
 bench-scale: install
-	$(BIN)/python bench/bench_engine.py --cases $(BENCH_CASES)
-	$(BIN)/python bench/bench_refresh.py --cases $(BENCH_CASES)
+	$(BIN)/python bench/bench_scale.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -15,13 +15,14 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade
 
+from bench.sixty import sixty_events
 from justice_tracker import create_app
 from justice_tracker.auth.models import Role, User
 from justice_tracker.cases import services
@@ -30,32 +31,6 @@ from justice_tracker.documents import service
 from justice_tracker.org.models import Court
 
 TARGET_SECONDS = {service.CASE_SUMMARY: 1.0}
-
-
-def _events(now: datetime) -> list[dict]:
-    start = now - timedelta(days=200)
-    h = timedelta(hours=1)
-    items = [
-        ("apprehended", start, {"facility": "Bench Police Station", "separated_from_adults": True}),
-        ("parent_notified", start + h, {"who": "mother"}),
-        ("lawyer_assigned", start + 2 * h, {"lawyer": "Bench Lawyer", "legal_aid": True}),
-        ("brought_before_authority", start + 20 * h, {"authority": "Youth Court"}),
-        ("diversion_considered", start + 21 * h, {"outcome": "not_diverted", "reasons": "Benchmark reasons"}),
-        (
-            "pretrial_detention_ordered",
-            start + 22 * h,
-            {"facility": "Bench Secure Home", "separated_from_adults": True},
-        ),
-    ]
-    for n in range(18):
-        day = start + timedelta(days=10 * (n + 1))
-        items += [
-            ("detention_reviewed", day, {"outcome": "continued", "authority": "Youth Court", "note": "x " * 40}),
-            ("hearing_scheduled", day + h, {"hearing_at": (day + timedelta(days=5)).isoformat(), "purpose": "trial"}),
-            ("hearing_adjourned", day + timedelta(days=5), {"reason": "Witness unavailable " * 3}),
-        ]
-    assert len(items) == 60
-    return [{"type": t, "at": at, "details": d} for t, at, d in items]
 
 
 def _case(now: datetime):
@@ -89,7 +64,7 @@ def _case(now: datetime):
         {"reference": "BENCH-60", "offences": [{"description": "theft", "max_penalty_years": 7}]},
         court=court,
     )
-    services.record_events(admin, case, _events(now), path_prefix="events.")
+    services.record_events(admin, case, sixty_events(now), path_prefix="events.")
     db.session.commit()
     return admin, case
 

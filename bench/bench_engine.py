@@ -1,11 +1,12 @@
 """The pure rules engine evaluating every generated case in memory (target: 5,000 cases per second).
 
-    make bench-scale      # or: .venv/bin/python bench/bench_engine.py [--cases N] [--seed S] [--runs R]
+    .venv/bin/python bench/bench_engine.py [--cases N] [--seed S] [--runs R] [--json OUT.json]
 
 A benchmark, not a test: no database and no Flask. It builds N cases with the same generator
 as `flask demo generate` (`demo_generate.build_case`), turns each into the engine's inputs
 (`CaseFacts`, `TimelineEvent`s) once, then times `rules.engine.evaluate` over all of them at
-one instant, R times, and prints cases per second (best and median run).
+one instant, R times, and prints cases per second (best and median run). bench_scale.py runs it
+at each registry size.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import write_json
 from justice_tracker.demo_generate import iter_cases
 from justice_tracker.rules.engine import evaluate
 from justice_tracker.rules.loader import load_all
@@ -33,6 +35,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json")
     args = parser.parse_args()
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     packs = load_all()
@@ -56,6 +59,19 @@ def main() -> None:
     verdict = "meets" if median >= TARGET else "MISSES"
     print(f"engine: {deadlines} deadlines; best {best:,.0f} cases/s, median {median:,.0f} cases/s")
     print(f"{verdict} the target of {TARGET:,.0f} cases/s")
+    write_json(
+        args.json,
+        {
+            "name": "engine",
+            "cases": args.cases,
+            "events": events,
+            "deadlines": deadlines,
+            "best_cases_per_s": round(best),
+            "median_cases_per_s": round(median),
+            "target_cases_per_s": TARGET,
+            "met": median >= TARGET,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -23,12 +23,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import selectinload
 
-from justice_tracker.auth.models import User
+from justice_tracker.auth.models import Role, User
 from justice_tracker.cases.models import Case, CaseLawyer, CaseStatus, Child, Event, Offence
-from justice_tracker.cases.services import refresh_derived
+from justice_tracker.cases.services import refresh_state
 from justice_tracker.db import db
+from justice_tracker.deadlines import bulk as bulk_deadlines
 from justice_tracker.demo import COURTS, FAMILY, GIVEN
 from justice_tracker.org.models import Court
+from justice_tracker.oversight import episodes as custody_store
 from justice_tracker.oversight.demo import PLACES
 from justice_tracker.timeline.details import clean_details
 from justice_tracker.timeline.facts import ChildFacts, TimelineEvent
@@ -37,6 +39,10 @@ from justice_tracker.timeline.validation import validate_timeline
 JURISDICTIONS = tuple(code for _name, code, _tz in COURTS)
 LANGUAGES = {"GB-EAW": ["en"], "BR": ["pt"], "IN": ["hi", "en"], "FR": ["fr"], "KE": ["sw", "en"]}
 LAWYERS = ("lawyer@demo.test", "lawyer2@demo.test")
+# A lawyer's caseload stays what it is in practice however large the registry: each block of
+# this many consecutive cases shares two lawyers (the first block the demo's own two, who get
+# about 150 cases each); later blocks get generated lawyers, who cannot sign in.
+LAWYER_BLOCK = 400
 PRETRIAL_SHARE = 0.2
 REFERENCE_PREFIX = "GEN"
 
@@ -57,7 +63,7 @@ class CaseSpec:
     child: dict[str, Any]
     offences: list[dict[str, Any]]
     events: list[Item]
-    lawyer: int | None  # index into LAWYERS
+    lawyer: int | None  # lawyer slot: 0 and 1 are LAWYERS, later slots generated lawyers
 
     def timeline(self) -> list[TimelineEvent]:
         return [TimelineEvent(key=str(n + 1), type=t, at=at, details=d) for n, (t, at, d) in enumerate(self.events)]
@@ -100,7 +106,8 @@ def build_case(seed: int, index: int, now: datetime) -> CaseSpec:
         for position in range(rng.choice([1, 1, 1, 2]))
     ]
     events = _timeline(rng, code, police, held_in, start)
-    lawyer = rng.choices([0, 1, None], [50, 25, 25])[0]
+    draw = rng.random()
+    lawyer = None if draw >= 0.75 else (index // LAWYER_BLOCK) * 2 + (0 if draw < 0.5 else 1)
     return CaseSpec(index, code, child, offences, [e for e in events if e[1] <= now], lawyer)
 
 
@@ -233,7 +240,7 @@ def check_case(spec: CaseSpec, *, now: datetime, tz: ZoneInfo) -> CaseSpec:
 # -- the database ---------------------------------------------------------------------------------------------
 
 
-def _demo_setup(seed: int) -> tuple[dict[str, Court], list[int], User]:
+def _demo_setup(seed: int) -> tuple[dict[str, Court], dict[int, int], User]:
     courts = {
         c.jurisdiction_code: c for c in db.session.scalars(select(Court).where(Court.name.in_(n for n, *_ in COURTS)))
     }
@@ -246,7 +253,7 @@ def _demo_setup(seed: int) -> tuple[dict[str, Court], list[int], User]:
     )
     if taken:
         raise GenerationError(f"cases from seed {seed} are already in the database: choose another --seed")
-    return courts, [lawyers[e] for e in LAWYERS], admin
+    return courts, {slot: lawyers[e] for slot, e in enumerate(LAWYERS)}, admin
 
 
 def generate(
@@ -267,11 +274,37 @@ def generate(
             check_case(spec, now=now, tz=zones[spec.jurisdiction_code])
             for spec in iter_cases(seed, min(batch, count - first), now, start=first)
         ]
+        _add_lawyers(lawyer_ids, {spec.lawyer for spec in specs if spec.lawyer is not None}, now)
         case_ids = _insert(specs, seed=seed, now=now, court_ids=court_ids, lawyer_ids=lawyer_ids, admin_id=admin_id)
         _derive(case_ids, now)
         if progress is not None:
             progress(len(specs))
     return count
+
+
+def _add_lawyers(lawyer_ids: dict[int, int], slots: set[int], now: datetime) -> None:
+    """Find or create the generated lawyers of these slots (no password: they never sign in)."""
+    emails = {f"lawyer.{slot}@generated.test": slot for slot in slots - lawyer_ids.keys()}
+    if not emails:
+        return
+    found = dict(db.session.execute(select(User.email, User.id).where(User.email.in_(emails))).all())
+    rows = [
+        {
+            "email": email,
+            "display_name": f"Generated lawyer {slot}",
+            "role": Role.LAWYER.value,
+            "password_hash": "!",
+            "active": True,
+            "created_at": now,
+            "password_changed_at": now,
+        }
+        for email, slot in emails.items()
+        if email not in found
+    ]
+    if rows:
+        created = db.session.execute(insert(User).returning(User.email, User.id, sort_by_parameter_order=True), rows)
+        found.update(dict(created.all()))
+    lawyer_ids.update({slot: found[email] for email, slot in emails.items()})
 
 
 def _insert(
@@ -280,7 +313,7 @@ def _insert(
     seed: int,
     now: datetime,
     court_ids: dict[str, int],
-    lawyer_ids: list[int],
+    lawyer_ids: dict[int, int],
     admin_id: int,
 ) -> list[int]:
     session = db.session
@@ -339,18 +372,20 @@ def _insert(
     return case_ids
 
 
-DERIVE_BATCH = 50
+DERIVE_BATCH = 250
 
 
 def _derive(case_ids: list[int], now: datetime) -> None:
-    # Small batches: each recompute deletes with the session's identity map synchronised, whose
-    # cost grows with the objects the session holds.
     for first in range(0, len(case_ids), DERIVE_BATCH):
         _derive_batch(case_ids[first : first + DERIVE_BATCH], now)
 
 
 def _derive_batch(case_ids: list[int], now: datetime) -> None:
-    """Custody state, status, stored deadlines and custody episodes, as after any change to a timeline."""
+    """Custody state, status, custody episodes and stored deadlines, as after any change to a timeline.
+
+    The pieces of `cases.services.refresh_derived`, for cases that have no stored rows yet: nothing
+    to delete, and the deadlines of the whole batch written at once.
+    """
     cases = db.session.scalars(
         select(Case)
         .where(Case.id.in_(case_ids))
@@ -361,7 +396,10 @@ def _derive_batch(case_ids: list[int], now: datetime) -> None:
             selectinload(Case.court).selectinload(Court.jurisdiction),
         )
     ).all()
+    facilities = {code: custody_store.facility_ids(code) for code in {case.jurisdiction_code for case in cases}}
     for case in cases:
-        refresh_derived(case, now)
+        refresh_state(case, now)
+        custody_store.store(case, facilities[case.jurisdiction_code])
     db.session.flush()
     db.session.expunge_all()  # keep memory flat over 100,000 cases; everything is flushed
+    bulk_deadlines.refresh_cases(case_ids, now)

@@ -27,6 +27,7 @@ from justice_tracker.auth.sessions import SESSION_KEY, digest
 from justice_tracker.cases import services
 from justice_tracker.cases.models import Case, Child
 from justice_tracker.db import db
+from justice_tracker.demo import COURTS
 from justice_tracker.extensions import limiter
 from justice_tracker.org.models import Court
 from tests import failing_routes
@@ -226,6 +227,16 @@ class Factory:
 @pytest.fixture()
 def make(app: Flask, password_hash: str, ctx: None) -> Factory:
     return Factory(app, password_hash)
+
+
+@pytest.fixture()
+def demo_org(make: Factory) -> list[Court]:
+    """Just what `demo generate` needs from `demo load`: the demo courts, the administrator and the two lawyers."""
+    courts = [make.court(jurisdiction=code, name=name) for name, code, _tz in COURTS]
+    make.user(Role.ADMIN, email="admin@demo.test")
+    make.user(Role.LAWYER, email="lawyer@demo.test")
+    make.user(Role.LAWYER, email="lawyer2@demo.test")
+    return courts
 
 
 # -- clients --------------------------------------------------------------------------------------------------

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import func, select
 
-from justice_tracker.auth.models import Role
 from justice_tracker.cases.models import Case, CaseLawyer, Event
 from justice_tracker.db import db
 from justice_tracker.deadlines.models import CaseDeadline
@@ -19,16 +17,6 @@ from justice_tracker.timeline.validation import validate_timeline
 from tests.conftest import REAL_NOW
 
 COUNT = 30
-
-
-@pytest.fixture()
-def demo_org(make):
-    """Just what generation needs from `demo load`: the demo courts, the administrator and the two lawyers."""
-    courts = [make.court(jurisdiction=code, name=name) for name, code, _tz in COURTS]
-    make.user(Role.ADMIN, email="admin@demo.test")
-    make.user(Role.LAWYER, email="lawyer@demo.test")
-    make.user(Role.LAWYER, email="lawyer2@demo.test")
-    return courts
 
 
 def _sequences(seed: int) -> list[list[tuple[str, str]]]:

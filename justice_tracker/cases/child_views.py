@@ -37,6 +37,7 @@ from justice_tracker.clock import utcnow
 from justice_tracker.db import db
 from justice_tracker.errors import Forbidden
 from justice_tracker.org.models import Court
+from justice_tracker.web.templating import render_audited
 
 
 @bp.route("/children/find", methods=["GET", "POST"])
@@ -91,8 +92,7 @@ def child(child_id: int):
     found = load_child(child_id)
     cases = sorted((c for c in found.cases if can_view_case(g.user, c)), key=lambda c: c.created_at, reverse=True)
     record_viewed("child", found.id, "child")
-    db.session.commit()
-    return render_template(
+    return render_audited(
         "cases/child.html",
         child=found,
         cases=cases,

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from justice_tracker.auth.models import User
@@ -61,7 +61,11 @@ class Child(db.Model):
 
 class Case(db.Model):
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("court_id", "reference", name="uq_cases_court_reference"),)
+    __table_args__ = (
+        UniqueConstraint("court_id", "reference", name="uq_cases_court_reference"),
+        # A court's children in custody, longest held first (the board), without reading its other cases.
+        Index("ix_cases_court_custody_since", "court_id", "custody_since"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(100), index=True)

@@ -451,11 +451,16 @@ def _after_timeline_change(case: Case) -> None:
 def refresh_derived(case: Case, now: datetime) -> None:
     """Everything derived from the case's effective timeline (its events already loaded):
     custody state and since when, open or closed, stored deadlines and stored custody episodes."""
+    refresh_state(case, now)
+    deadlines.recompute(case, now)
+    custody_store.rebuild(case)
+
+
+def refresh_state(case: Case, now: datetime) -> None:
+    """The case's custody state, since when, and whether it is open or closed."""
     timeline = as_timeline(effective_events(case.events))
     found = derive_episodes(timeline, now)
     run = custody_run_start(found, now)
     case.custody_state = found[-1].kind.value if run else None
     case.custody_since = run.start if run else None
     case.status = CaseStatus.CLOSED if is_closed(timeline) else CaseStatus.OPEN
-    deadlines.recompute(case, now)
-    custody_store.rebuild(case)

@@ -4,13 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any, Protocol, TypeVar
 
-from justice_tracker.cases.models import Case, Event
+from justice_tracker.cases.models import Case
 from justice_tracker.timeline.custody import CustodyEpisode, derive_episodes
 from justice_tracker.timeline.facts import ChildFacts, TimelineEvent
 
 
-def effective_events(events: Iterable[Event]) -> list[Event]:
+class StoredEvent(Protocol):
+    """An event row: an `Event` or a plain row of its columns (bulk reads skip the ORM)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def details(self) -> dict[str, Any] | None: ...
+    @property
+    def corrects_id(self) -> int | None: ...
+    @property
+    def voids(self) -> bool: ...
+
+
+E = TypeVar("E", bound=StoredEvent)
+
+
+def effective_events(events: Iterable[E]) -> list[E]:
     """The events that stand: neither superseded by a correction nor a voiding correction.
 
     A correction replaces the event it points at (and may itself be corrected later);
@@ -21,8 +44,9 @@ def effective_events(events: Iterable[Event]) -> list[Event]:
     return [e for e in rows if e.id not in superseded and not e.voids]
 
 
-def as_timeline(events: Iterable[Event]) -> list[TimelineEvent]:
-    return [TimelineEvent(key=e.key, type=e.type, at=e.at, details=dict(e.details or {})) for e in events]
+def as_timeline(events: Iterable[StoredEvent]) -> list[TimelineEvent]:
+    # The key is the event's sequence number, as `Event.key` gives it.
+    return [TimelineEvent(key=str(e.seq), type=e.type, at=e.at, details=dict(e.details or {})) for e in events]
 
 
 def child_facts(case: Case) -> ChildFacts:

@@ -47,6 +47,7 @@ from justice_tracker.programmes.presenters import case_panel
 from justice_tracker.timeline.custody import total_seconds
 from justice_tracker.timeline.durations import days_and_hours
 from justice_tracker.timeline.status import is_closed
+from justice_tracker.web.templating import render_audited
 
 bp = Blueprint("cases", __name__)
 
@@ -82,8 +83,7 @@ def index():
     used = ",".join(filters.used) or "none"
     detail = f"results={page.total} page={page.number} filters={used} sort={filters.sort}"
     record("case_list_viewed", "case", None, detail=detail)
-    db.session.commit()
-    return render_template(
+    return render_audited(
         "cases/index.html",
         rows=rows,
         page=page,
@@ -172,8 +172,9 @@ def show(case_id: int):
     as_of = _as_of(case)
     extra = f" as_of={as_of.strftime('%Y-%m-%dT%H:%M:%SZ')}" if as_of else ""
     record_viewed("case", case.id, "show", extra)
-    db.session.commit()
-    return _render_case(case, as_of=as_of)
+    page = _render_case(case, as_of=as_of)
+    db.session.commit()  # after rendering, as `render_audited` explains
+    return page
 
 
 # -- lawyers --------------------------------------------------------------------------------------------------

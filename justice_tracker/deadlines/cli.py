@@ -12,8 +12,8 @@ from justice_tracker.cases.models import Case
 from justice_tracker.clock import utcnow
 from justice_tracker.db import db
 from justice_tracker.deadlines import digest
+from justice_tracker.deadlines.bulk import refresh_all
 from justice_tracker.deadlines.packs import all_packs
-from justice_tracker.deadlines.service import refresh_all
 from justice_tracker.rules.loader import pack_files
 from justice_tracker.rules.validate import validate_pack_files
 

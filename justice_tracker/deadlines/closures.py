@@ -12,11 +12,10 @@ from justice_tracker.auth.models import User
 from justice_tracker.cases.models import Case
 from justice_tracker.clock import utcnow
 from justice_tracker.db import db
+from justice_tracker.deadlines.bulk import refresh_cases
 from justice_tracker.deadlines.models import CalendarClosure, CaseDeadline
-from justice_tracker.deadlines.service import recompute
 from justice_tracker.errors import FieldError, ValidationFailed
 
-BATCH = 200
 # A closure day D moves a limit that ends on D (to a preceding or next working day) or lengthens a
 # working-day count running over D. A deadline whose stored due instant is more than this before D
 # cannot move, whether the closure is added or removed; its case is not recomputed.
@@ -26,7 +25,7 @@ REACH = timedelta(days=31)
 def recompute_for_closure(jurisdiction_code: str, day: date) -> int:
     """Recompute the stored deadlines of the jurisdiction's cases a closure on `day` can change.
 
-    Cases are chosen in SQL and loaded in batches; returns how many were recomputed.
+    Cases are chosen in SQL and recomputed in bulk; returns how many were recomputed.
     """
     cutoff = datetime.combine(day - REACH, time(0), UTC)
     ids = list(
@@ -39,10 +38,7 @@ def recompute_for_closure(jurisdiction_code: str, day: date) -> int:
             .order_by(Case.id)
         )
     )
-    now = utcnow()
-    for start in range(0, len(ids), BATCH):
-        for case in db.session.scalars(select(Case).where(Case.id.in_(ids[start : start + BATCH]))):
-            recompute(case, now)
+    refresh_cases(ids, utcnow())
     return len(ids)
 
 

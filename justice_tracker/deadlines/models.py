@@ -21,6 +21,8 @@ class CaseDeadline(db.Model):
     __table_args__ = (
         Index("ix_deadlines_court_open_due", "court_id", "open", "at_risk_from"),
         Index("ix_deadlines_open_due", "open", "at_risk_from"),
+        # Oversight counts the breaches falling due within a period.
+        Index("ix_deadlines_due", "due"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

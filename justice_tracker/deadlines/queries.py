@@ -18,6 +18,7 @@ from justice_tracker.cases.models import Case, CaseLawyer, CaseStatus
 from justice_tracker.db import db
 from justice_tracker.deadlines.models import CaseDeadline
 from justice_tracker.org.models import Court
+from justice_tracker.oversight.models import StoredPlacement
 from justice_tracker.rules.model import Kind, Status
 from justice_tracker.timeline.custody import CustodyKind
 
@@ -63,18 +64,25 @@ def visible_cases(user: User) -> ColumnElement[bool]:
     return literal(False)
 
 
-def needing_attention(user: User, at: datetime, *, include_advisory: bool = True) -> Select:
-    """Open deadlines of open cases that are at risk or past due at `at`, most urgent first."""
+def needing_attention(user: User, at: datetime, *, include_advisory: bool = True, live: bool = False) -> Select:
+    """Open deadlines of open cases that are at risk or past due at `at`, most urgent first.
+
+    `live` says `at` is the present. No stored limit can then have been met after it (events
+    are never in the future), and an open row always has its `at_risk_from`: the condition
+    becomes one the (court_id, open, at_risk_from) index answers, instead of a scan of every
+    deadline of the court (bench/RESULTS.md).
+    """
+    if live:
+        running = [CaseDeadline.open.is_(True), CaseDeadline.at_risk_from <= at]
+    else:
+        running = [open_at(at), func.coalesce(CaseDeadline.at_risk_from, CaseDeadline.due) <= at]
+    if user.role == Role.CLERK and user.court_id is not None:
+        # A case never changes court, so its deadlines carry the court it has.
+        running.append(CaseDeadline.court_id == user.court_id)
     stmt = (
         select(CaseDeadline, status_at(at).label("status_now"))
         .join(Case, Case.id == CaseDeadline.case_id)
-        .where(
-            visible_cases(user),
-            Case.status == CaseStatus.OPEN,
-            open_at(at),
-            started_by(at),
-            func.coalesce(CaseDeadline.at_risk_from, CaseDeadline.due) <= at,
-        )
+        .where(visible_cases(user), Case.status == CaseStatus.OPEN, started_by(at), *running)
         .order_by(CaseDeadline.due, CaseDeadline.id)
     )
     if not include_advisory:
@@ -196,9 +204,9 @@ def _paged(stmt: Select, number: int, size: int) -> tuple[Select, int, int]:
     return stmt.limit(size).offset((number - 1) * size), total, number
 
 
-def board_deadlines(user: User, at: datetime, filters: BoardFilters, page_size: int) -> BoardPage:
+def board_deadlines(user: User, at: datetime, filters: BoardFilters, page_size: int, *, live: bool) -> BoardPage:
     """One page of `needing_attention`, filtered: items are (CaseDeadline, status_now), most urgent first."""
-    stmt = needing_attention(user, at, include_advisory=filters.advisory)
+    stmt = needing_attention(user, at, include_advisory=filters.advisory, live=live)
     if filters.status != "all":
         stmt = stmt.where(status_at(at) == filters.status)
     if filters.jurisdiction is not None:
@@ -220,6 +228,7 @@ def board_deadlines(user: User, at: datetime, filters: BoardFilters, page_size: 
 @dataclass
 class CustodyRow:
     case: Case
+    facility: str | None
     next_deadline: CaseDeadline | None
     next_status: str | None
 
@@ -244,16 +253,25 @@ def board_custody(user: User, at: datetime, filters: BoardFilters, page_size: in
     stmt, total, number = _paged(stmt.order_by(Case.custody_since, Case.id), filters.custody_page, page_size)
     cases = list(
         db.session.scalars(
-            stmt.options(
-                selectinload(Case.child),
-                selectinload(Case.events),
-                selectinload(Case.court).selectinload(Court.jurisdiction),
-            )
+            stmt.options(selectinload(Case.child), selectinload(Case.court).selectinload(Court.jurisdiction))
         )
     )
-    following = next_deadlines([case.id for case in cases], at, include_advisory=filters.advisory)
-    rows = [CustodyRow(case, *following.get(case.id, (None, None))) for case in cases]
+    ids = [case.id for case in cases]
+    following = next_deadlines(ids, at, include_advisory=filters.advisory)
+    held_in = facilities_at(ids, at)
+    rows = [CustodyRow(case, held_in.get(case.id), *following.get(case.id, (None, None))) for case in cases]
     return BoardPage(items=rows, total=total, number=number, size=page_size)
+
+
+def facilities_at(case_ids: Sequence[int], at: datetime) -> dict[int, str | None]:
+    """Where each case's child was placed at `at`, from the stored placements (None: not recorded)."""
+    stmt = (
+        select(StoredPlacement.case_id, StoredPlacement.facility_name)
+        .where(StoredPlacement.case_id.in_(case_ids), StoredPlacement.start_at <= at)
+        .order_by(StoredPlacement.case_id, StoredPlacement.start_at, StoredPlacement.id)
+    )
+    # Ordered by start: the last placement begun by `at` wins.
+    return dict(db.session.execute(stmt).all()) if case_ids else {}
 
 
 def next_deadlines(

@@ -6,10 +6,11 @@ child or offences, so the stored rows never disagree with the timeline.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from justice_tracker.cases.models import Case
 from justice_tracker.cases.timeline import as_timeline, child_facts, effective_events
@@ -18,7 +19,7 @@ from justice_tracker.deadlines.models import CaseDeadline
 from justice_tracker.deadlines.packs import closures_for, pack_for
 from justice_tracker.rules.engine import evaluate
 from justice_tracker.rules.extensions import EXTENSION_EVENTS, check_extension
-from justice_tracker.rules.model import CaseFacts, Deadline, Kind, OffenceFacts, Status
+from justice_tracker.rules.model import CaseFacts, Deadline, Kind, OffenceFacts, RulePack, Status
 from justice_tracker.timeline.facts import TimelineEvent
 
 OPEN_STATUSES = frozenset({Status.PENDING, Status.AT_RISK, Status.BREACHED, Status.ADVISORY_UNMET})
@@ -35,8 +36,15 @@ def evaluate_case(case: Case, as_of: datetime, events: Sequence[TimelineEvent] |
     if pack is None:
         return []
     timeline = list(events) if events is not None else as_timeline(effective_events(case.events))
+    return evaluate_standing(pack, case_facts(case), timeline, as_of, closures_for(case.jurisdiction_code))
+
+
+def evaluate_standing(
+    pack: RulePack, facts: CaseFacts, timeline: Sequence[TimelineEvent], as_of: datetime, closures: Sequence[date]
+) -> list[Deadline]:
+    """The engine over the events that had happened by `as_of`."""
     standing = [e for e in timeline if e.at <= as_of]
-    return evaluate(case_facts(case), standing, pack, as_of, closures=closures_for(case.jurisdiction_code))
+    return evaluate(facts, standing, pack, as_of, closures=closures)
 
 
 def extension_problems(case: Case, timeline: Sequence[TimelineEvent], new: Iterable[TimelineEvent]) -> list[str]:
@@ -60,57 +68,47 @@ def recompute(case: Case, now: datetime) -> list[CaseDeadline]:
     pack = pack_for(case.jurisdiction_code)
     if pack is None:
         return []
-    rows = [
-        _row(case, pack.code, pack.version_date, position, d, now)
-        for position, d in enumerate(evaluate_case(case, now))
-    ]
+    found = evaluate_case(case, now)
+    rows = [CaseDeadline(**row_values(case.id, case.court_id, pack, i, d, now)) for i, d in enumerate(found)]
     db.session.add_all(rows)
     db.session.flush()
     return rows
 
 
-def _row(case: Case, pack_code: str, pack_version: date, position: int, d: Deadline, now: datetime) -> CaseDeadline:
+def row_values(
+    case_id: int, court_id: int | None, pack: RulePack, position: int, d: Deadline, now: datetime
+) -> dict[str, Any]:
+    """The stored row of one deadline, as column values."""
     is_open = d.status in OPEN_STATUSES and d.due is not None and d.met_at is None
     at_risk_from = d.at_risk_from
     if is_open and (at_risk_from is None or d.kind is Kind.PROHIBITION):
         at_risk_from = d.due
-    return CaseDeadline(
-        case_id=case.id,
-        court_id=case.court_id,
-        position=position,
-        pack_code=pack_code,
-        pack_version=pack_version,
-        rule_id=d.rule_id,
-        kind=d.kind.value,
-        title=d.title[:300],
-        citation=d.citation[:300],
-        source_url=d.source_url[:500],
-        verification=d.verification.value,
-        force=d.force.value,
-        advisory=d.advisory,
-        status=d.status.value,
-        open=is_open,
-        due=d.due,
-        due_local_date=d.due_local_date,
-        at_risk_from=at_risk_from,
-        start_at=d.start_at,
-        met_at=d.met_at,
-        start_key=d.start_key,
-        met_by_key=d.met_by_key,
-        explanation=d.explanation,
-        consequence=d.consequence,
-        consequence_kind=d.consequence_kind.value,
-        extended_by=d.extended_by,
-        computed_at=now,
-    )
-
-
-def refresh_all(now: datetime, *, batch: int = 200, progress: Callable[[int], None] | None = None) -> int:
-    """Recompute every case's stored deadlines (after a pack update); returns the number of cases."""
-    ids = list(db.session.scalars(select(Case.id).order_by(Case.id)))
-    for start in range(0, len(ids), batch):
-        for case in db.session.scalars(select(Case).where(Case.id.in_(ids[start : start + batch]))):
-            recompute(case, now)
-        if progress is not None:
-            progress(len(ids[start : start + batch]))
-    return len(ids)
+    return {
+        "case_id": case_id,
+        "court_id": court_id,
+        "position": position,
+        "pack_code": pack.code,
+        "pack_version": pack.version_date,
+        "rule_id": d.rule_id,
+        "kind": d.kind.value,
+        "title": d.title[:300],
+        "citation": d.citation[:300],
+        "source_url": d.source_url[:500],
+        "verification": d.verification.value,
+        "force": d.force.value,
+        "advisory": d.advisory,
+        "status": d.status.value,
+        "open": is_open,
+        "due": d.due,
+        "due_local_date": d.due_local_date,
+        "at_risk_from": at_risk_from,
+        "start_at": d.start_at,
+        "met_at": d.met_at,
+        "start_key": d.start_key,
+        "met_by_key": d.met_by_key,
+        "explanation": d.explanation,
+        "consequence": d.consequence,
+        "consequence_kind": d.consequence_kind.value,
+        "extended_by": d.extended_by,
+        "computed_at": now,
+    }

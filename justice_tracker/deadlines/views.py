@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import Blueprint, abort, current_app, g, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -23,12 +23,11 @@ from justice_tracker.auth.models import Role, User
 from justice_tracker.cases.page_support import parse_as_of
 from justice_tracker.cases.presenters import custody_word
 from justice_tracker.cases.queries import filter_courts, filter_jurisdictions
-from justice_tracker.cases.timeline import episodes
 from justice_tracker.clock import utcnow
-from justice_tracker.db import db
 from justice_tracker.deadlines import queries
 from justice_tracker.deadlines.models import CaseDeadline
 from justice_tracker.rules.model import Deadline, Kind, Status, Verification
+from justice_tracker.web.templating import render_audited
 
 bp = Blueprint("boards", __name__)
 
@@ -214,11 +213,11 @@ class BoardCustody:
 
 def _board_custody(row: queries.CustodyRow, at: datetime) -> BoardCustody:
     case = row.case
-    found = episodes(case, at)
-    facility = found[-1].facility if found else None
     following = _board_deadline(row.next_deadline, row.next_status or "", at) if row.next_deadline else None
     assert case.custody_since is not None
-    return BoardCustody(row, custody_word(case.custody_state), _seconds(at, case.custody_since), facility, following)
+    return BoardCustody(
+        row, custody_word(case.custody_state), _seconds(at, case.custody_since), row.facility, following
+    )
 
 
 @bp.route("/board")
@@ -235,7 +234,7 @@ def board():
         request.args, jurisdictions=[j.code for j in jurisdictions], courts=[c.id for c in courts]
     )
     size = current_app.config["PAGE_SIZE"]
-    attention = queries.board_deadlines(user, at, filters, size)
+    attention = queries.board_deadlines(user, at, filters, size, live=as_of is None)
     custody = queries.board_custody(user, at, filters, size)
     deadline_rows = [_board_deadline(row, status, at) for row, status in attention.items]
     custody_rows = [_board_custody(row, at) for row in custody.items]
@@ -245,8 +244,7 @@ def board():
         f"custody={custody.total} cpage={custody.number}"
     )
     record("board_viewed", "board", None, detail=detail)
-    db.session.commit()
-    return render_template(
+    return render_audited(
         "deadlines/board.html",
         filters=filters,
         as_of=as_of,

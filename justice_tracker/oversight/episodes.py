@@ -60,15 +60,26 @@ def rebuild(case: Case) -> list[StoredEpisode]:
     """Replace the case's stored episodes and placements with what its effective timeline gives."""
     db.session.execute(delete(StoredPlacement).where(StoredPlacement.case_id == case.id))
     db.session.execute(delete(StoredEpisode).where(StoredEpisode.case_id == case.id))
+    rows = store(case)
+    db.session.flush()
+    return rows
+
+
+def store(case: Case, facilities: dict[str | None, int] | None = None) -> list[StoredEpisode]:
+    """Add the stored episodes and placements of a case that has none yet (not flushed).
+
+    `facilities` maps facility names of the case's jurisdiction to ids (`facility_ids`); a caller
+    storing many cases reads it once.
+    """
     events = effective_events(case.events)
     timeline = as_timeline(events)
     types = {e.key: e.type for e in timeline}
     release_kinds = {e.key: e.details.get("kind") for e in timeline if e.type == "released"}
     found = derive_episodes(timeline)
     if not found:
-        db.session.flush()
         return []
-    facilities = _facility_ids(case.jurisdiction_code)
+    if facilities is None:
+        facilities = facility_ids(case.jurisdiction_code)
     zone = ZoneInfo(case.time_zone)
     born = case.child.date_of_birth
     offence_class = lead_offence_class(list(case.offences))
@@ -109,7 +120,6 @@ def rebuild(case: Case) -> list[StoredEpisode]:
         rows.append(row)
         previous = episode
     db.session.add_all(rows)
-    db.session.flush()
     return rows
 
 
@@ -117,7 +127,7 @@ def _name_key(name: str | None) -> str | None:
     return " ".join(name.split()).casefold() if name else None
 
 
-def _facility_ids(jurisdiction_code: str) -> dict[str | None, int]:
+def facility_ids(jurisdiction_code: str) -> dict[str | None, int]:
     rows = db.session.execute(select(Facility.id, Facility.name).where(Facility.jurisdiction_code == jurisdiction_code))
     return {_name_key(name): facility_id for facility_id, name in rows}
 

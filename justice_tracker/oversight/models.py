@@ -65,7 +65,8 @@ class StoredPlacement(db.Model):
     # As the event said; NULL when it did not say (the register's flag then applies).
     separated_from_adults: Mapped[bool | None] = mapped_column(Boolean)
     start_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    end_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who was held at an instant: placements ending after it (or not yet), a recent few.
+    end_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     episode: Mapped[StoredEpisode] = relationship(back_populates="placements")
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
-from flask import Blueprint, Response, abort, current_app, flash, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -32,6 +32,7 @@ from justice_tracker.oversight.charts import dashboard_charts
 from justice_tracker.oversight.pdf import filename, render_report
 from justice_tracker.oversight.report import SECTIONS, Report, build_report
 from justice_tracker.oversight.scope import Scope, ScopeError, parse_scope, scope_choices
+from justice_tracker.web.templating import render_audited
 
 bp = Blueprint("oversight", __name__, url_prefix="/oversight")
 READERS = (Role.OVERSIGHT, Role.ADMIN)
@@ -72,9 +73,8 @@ def _form_dates(scope: Scope) -> dict[str, str]:
 
 
 def _page(template: str, report: Report, **extra: object) -> str:
-    db.session.commit()
     extra.setdefault("section", template.removeprefix("oversight/").removesuffix(".html"))
-    return render_template(
+    return render_audited(
         template,
         report=report,
         scope=report.scope,

@@ -1,14 +1,16 @@
-"""Template helpers: local times in a case's zone, durations, the CSRF token, the user."""
+"""Template helpers: local times in a case's zone, durations, the CSRF token, the user; rendering read pages."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, g
+from flask import Flask, g, render_template
 from flask_babel import get_locale
 
 from justice_tracker.auth.access import sees_identity
+from justice_tracker.db import db
 from justice_tracker.timeline.durations import format_duration
 from justice_tracker.timeline.vocabulary import EVENT_TYPES
 
@@ -36,3 +38,14 @@ def init_templating(app: Flask) -> None:
     @app.context_processor
     def _user() -> dict[str, object]:
         return {"user": g.get("user")}
+
+
+def render_audited(template: str, **context: Any) -> str:
+    """Render a read page, then commit the audit row the view recorded for it.
+
+    Committing first would expire every row the view loaded, and the template would reload
+    each one on first use: one query per row shown (the scale benchmark found it on the board).
+    """
+    page = render_template(template, **context)
+    db.session.commit()
+    return page
