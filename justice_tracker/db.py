@@ -74,5 +74,9 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn: Any) -> None:
+    # IMMEDIATE: every request writes (at least its audit row) after reading. A deferred
+    # transaction whose snapshot another worker's commit has overtaken cannot be upgraded to a
+    # writer and fails at once with "database is locked", whatever the busy timeout; taking the
+    # write lock at BEGIN makes it wait its turn instead (the HTTP load benchmark found it).
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
