@@ -66,17 +66,32 @@ class Timeline:
             sorted((event for event in events if event.at <= self.as_of), key=event_order)
         )
         self.episodes = derive_episodes(self.events, self.as_of)
+        # Positions of each type's events: a rule asks for a few types among many events.
+        self._positions: dict[str, list[int]] = {}
+        for index, event in enumerate(self.events):
+            self._positions.setdefault(event.type, []).append(index)
+
+    def _of_types(self, wanted: Iterable[EventMatch]) -> list[int]:
+        """Positions of the events whose type any of `wanted` names, in timeline order."""
+        types = {match.event for match in wanted}
+        if len(types) == 1:
+            return self._positions.get(types.pop(), [])
+        return sorted(index for kind in types for index in self._positions.get(kind, ()))
 
     def stretches(self, start: Start) -> list[Stretch]:
         """Every start of a clock, in order."""
         if start.state is not None:
             return _state_stretches(self.episodes, start.state)
         assert start.event is not None
+        preceding = self._of_types([start.preceded_by]) if start.preceded_by is not None else []
         return [
             Stretch(event.at.astimezone(UTC), event.key)
-            for index, event in enumerate(self.events)
-            if matches(start.event, event)
-            and (start.preceded_by is None or any(matches(start.preceded_by, e) for e in self.events[:index]))
+            for index in self._of_types([start.event])
+            if matches(start.event, event := self.events[index])
+            and (
+                start.preceded_by is None
+                or any(i < index and matches(start.preceded_by, self.events[i]) for i in preceding)
+            )
         ]
 
     def first(
@@ -88,13 +103,14 @@ class Timeline:
     def all(
         self, wanted: Sequence[EventMatch], *, after: datetime | None = None, before: datetime | None = None
     ) -> list[TimelineEvent]:
-        return [
-            event
-            for event in self.events
-            if (after is None or event.at >= after)
-            and (before is None or event.at < before)
-            and any(matches(match, event) for match in wanted)
-        ]
+        found = []
+        for index in self._of_types(wanted):
+            event = self.events[index]
+            if (after is not None and event.at < after) or (before is not None and event.at >= before):
+                continue
+            if any(matches(match, event) for match in wanted):
+                found.append(event)
+        return found
 
 
 def matches(match: EventMatch, event: TimelineEvent) -> bool:
