@@ -68,11 +68,20 @@ def show_command(code: str) -> None:
 
 @deadlines_cli.command("refresh")
 def refresh_command() -> None:
-    """Recompute every case's stored deadlines (run after a rule pack or calendar update)."""
+    """Recompute every case's stored deadlines (run after a rule pack or calendar update).
+
+    Commits after each batch of cases: SQLite has one writer, and a refresh of a national
+    registry in one transaction would keep the web application from writing for minutes. A
+    refresh stopped halfway leaves each case's deadlines wholly old or wholly new; run it again.
+    """
     total = db.session.scalar(select(func.count()).select_from(Case)) or 0
     with click.progressbar(length=total, label="Recomputing deadlines", show_pos=True) as bar:
-        count = refresh_all(utcnow(), progress=bar.update)
-    db.session.commit()
+
+        def written(cases: int) -> None:
+            db.session.commit()
+            bar.update(cases)
+
+        count = refresh_all(utcnow(), progress=written)
     click.echo(f"deadlines recomputed for {count} case(s)")
 
 

@@ -55,3 +55,14 @@ def test_bulk_refresh_matches_per_case_recompute(demo_org, make):
     assert bulk.refresh_all(REAL_NOW) == db.session.scalar(select(db.func.count()).select_from(Case))
     db.session.commit()
     assert _stored() == expected
+
+
+def test_the_refresh_in_worker_processes_matches_too(demo_org, make, monkeypatch):
+    generate(30, seed=6, now=REAL_NOW, batch=30)
+    expected = _one_by_one()
+    db.session.execute(delete(CaseDeadline))
+    monkeypatch.setattr(bulk, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(bulk, "BATCH", 7)  # several batches in flight at once
+    assert bulk.refresh_all(REAL_NOW) == 30
+    db.session.commit()
+    assert _stored() == expected
