@@ -5,7 +5,7 @@
 
 For each backend and size it builds a registry as an operator would (`flask db upgrade`,
 `flask demo load`, `flask demo generate --cases N`), then runs, in this order: `flask deadlines
-refresh` (three times), the pages and PDF (bench_pages.py), HTTP under load (bench_http.py) and
+refresh` (three times, or `--refresh-runs`), the pages and PDF (bench_pages.py), HTTP under load (bench_http.py) and
 the import of 10,000 case files (bench_import.py, last because it adds cases). The pure engine
 (bench_engine.py) runs once per size. Each result lands in bench/results/<backend>-<size>.json;
 bench/report.py turns them into the tables of bench/RESULTS.md.
@@ -87,7 +87,7 @@ def _script(name: str, env: dict[str, str], *args: str) -> dict[str, Any]:
     return result
 
 
-def run_one(backend: str, size: int, *, reuse: bool, skip: set[str]) -> dict[str, Any]:
+def run_one(backend: str, size: int, *, reuse: bool, skip: set[str], refresh_runs: int = 3) -> dict[str, Any]:
     env = dict(os.environ, DATABASE_URL=_url(backend, size))
     path = RESULTS / f"{backend}-{size}.json"
     result: dict[str, Any] = json.loads(path.read_text()) if reuse and path.exists() else {}
@@ -97,7 +97,7 @@ def run_one(backend: str, size: int, *, reuse: bool, skip: set[str]) -> dict[str
     else:
         run_flask("db", "upgrade", env=env)  # a registry built before the latest migration
     if "refresh" not in skip:
-        times = [run_flask("deadlines", "refresh", env=env) for _ in range(3)]
+        times = [run_flask("deadlines", "refresh", env=env) for _ in range(refresh_runs)]
         result["refresh"] = summary(times) | {"target_ms": 120_000}
         print(f"  deadlines refresh: median {result['refresh']['median_ms'] / 1000:.1f} s", flush=True)
     if "pages" not in skip:
@@ -120,6 +120,7 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite", "postgresql"])
     parser.add_argument("--reuse", action="store_true", help="keep registries already built and earlier results")
     parser.add_argument("--skip", nargs="*", choices=[*STEPS, "engine"], default=[])
+    parser.add_argument("--refresh-runs", type=int, default=3, help="runs of `deadlines refresh` per registry")
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     skip = set(args.skip)
@@ -130,7 +131,7 @@ def main() -> None:
             print(f"engine at {size}: {engine['median_cases_per_s']:,.0f} cases/s", flush=True)
         for backend in args.backends:
             print(f"{backend}, {size} cases", flush=True)
-            run_one(backend, size, reuse=args.reuse, skip=skip)
+            run_one(backend, size, reuse=args.reuse, skip=skip, refresh_runs=args.refresh_runs)
     subprocess.run([sys.executable, str(ROOT / "bench" / "report.py")], cwd=ROOT, check=True)
 
 
