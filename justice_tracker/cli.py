@@ -97,13 +97,19 @@ def demo_generate_command(count: int, seed: int) -> None:
     from justice_tracker.demo_generate import GenerationError, generate
 
     now = utcnow().replace(second=0, microsecond=0)
+
+    # A commit per batch bounds SQLite's write-ahead log (100,000 cases in one transaction grew it
+    # past 400 MB) and keeps what was generated if the command is stopped.
+    def written(cases: int) -> None:
+        db.session.commit()
+        bar.update(cases)
+
     try:
         with click.progressbar(length=count, label="Generating cases", show_pos=True) as bar:
-            generate(count, seed=seed, now=now, progress=bar.update)
+            generate(count, seed=seed, now=now, progress=written)
     except GenerationError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
-    db.session.commit()
     click.echo(f"generated {count} case(s) from seed {seed}")
 
 

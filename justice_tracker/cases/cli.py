@@ -41,17 +41,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from justice_tracker.audit.service import record
-from justice_tracker.cases.casefiles import (
+from justice_tracker.cases.batch_import import (
     ImportBatch,
     ImportedCase,
-    ImportResult,
     PreparedCase,
-    export_case_file,
-    file_name,
-    import_case_file_detailed,
     prepare_new_case,
     write_new_cases,
 )
+from justice_tracker.cases.casefiles import ImportResult, export_case_file, file_name, import_case_file_detailed
 from justice_tracker.cases.models import Case
 from justice_tracker.cli import system_actor
 from justice_tracker.clock import utcnow

@@ -15,12 +15,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from justice_tracker.audit.models import AuditEntry
 from justice_tracker.auth.models import Role
 from justice_tracker.cases import cli as cases_cli_module
-from justice_tracker.cases.casefiles import (
-    ImportBatch,
-    import_case_file_detailed,
-    prepare_new_case,
-    write_new_cases,
-)
+from justice_tracker.cases.batch_import import ImportBatch, prepare_new_case, write_new_cases
+from justice_tracker.cases.casefiles import import_case_file_detailed
 from justice_tracker.cases.cli import cases_cli
 from justice_tracker.cases.models import Case, CaseLawyer, Child, Event, Offence
 from justice_tracker.clock import utcnow
