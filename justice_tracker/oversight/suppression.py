@@ -33,15 +33,36 @@ from the start; when they are small they are protected like small cells.
 Complements are chosen among published non-zero cells of the equations that expose a cell,
 parts before totals, smallest first (the least information lost), then the cell's order.
 Hiding only ever removes information, so the loop ends.
+
+How it is computed: the same attacks and the same choices as trying every candidate complement
+with both attacks redone from scratch (which is what this module first did, and what
+tests/oversight/test_suppression_speed.py still does to check it), but incrementally:
+
+- **groups**: the hidden cells joined by equations (union-find; hiding only ever joins groups).
+  Only a group that changed is attacked again, and a candidate that is in none of the group's
+  equations cannot change what is known of it: it counts as tried, but is not attacked;
+- **linear**: one reduced row echelon form of the equations restricted to the hidden cells, in
+  exact integers, grown by one column when a cell is hidden (`_Linear`). Whether hiding one more
+  cell frees a fixed one is read from that cell's column carried through the row operations
+  already done, without a new elimination;
+- **bounds**: in integers, re-reading an equation only when one of its bounds changed (the same
+  passes, to the same result). Hiding or masking a cell only widens what is known of it, so
+  bounds only widen and a cell can only be pinned if it was before: a changed group is
+  attacked again only when a cell it may still pin would be the next one to protect, and a
+  candidate is tried against bounds only when its target is pinned now and the equations around
+  the target that pin it (on their own, which is enough) hold the candidate. This needs data that
+  holds together (counts at least 0 that add up); with data that does not, every bound is
+  worked out in full, and in floating point past 2**52, exactly as before.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from fractions import Fraction
+from itertools import islice
 
 Key = Hashable
 Equation = Mapping[Key, int]
@@ -96,8 +117,7 @@ def protect(problem: Problem) -> dict[Key, Mark]:
 def exposed_cells(problem: Problem, marks: Mapping[Key, Mark]) -> set[Key]:
     """Hidden cells an attacker could work out (linearly), and protected cells pinned by bounds."""
     check = _Protection(problem, dict(marks))
-    check.exact = True
-    return check.exposed()
+    return {check.keys[cell] for cell in check.exposed()}
 
 
 class _Protection:
@@ -105,91 +125,251 @@ class _Protection:
 
     What an attacker can learn about hidden cells depends only on the equations that hold them,
     so each group of hidden cells joined by equations is attacked on its own (and not again
-    until a cell joins or leaves it).
+    until a cell joins it or changes mark). Cells are numbered in the problem's order (`keys`),
+    equations by their place in the problem.
     """
 
     def __init__(self, problem: Problem, marks: dict[Key, Mark]) -> None:
         self.problem, self.marks = problem, marks
-        self.order = problem.order()
-        self.totals = {k for equation in problem.equations for k, coefficient in equation.items() if coefficient < 0}
-        self.index: dict[Key, list[int]] = {}
-        for number, equation in enumerate(problem.equations):
-            for key in equation:
-                self.index.setdefault(key, []).append(number)
-        self.seen: dict[tuple[bool, frozenset[tuple[Key, Mark]]], frozenset[Key]] = {}
-        self.exact = False  # search with fast modular algebra, then check over the rationals
+        self.threshold = problem.threshold
+        self.keys = list(problem.values)
+        number = {key: cell for cell, key in enumerate(self.keys)}
+        self.values = [problem.values[key] for key in self.keys]
+        self.mark = [marks[key] for key in self.keys]
+        self.small = [is_small(value, self.threshold) for value in self.values]
+        self.equations = [[(number[key], c) for key, c in equation.items()] for equation in problem.equations]
+        self.index: list[list[int]] = [[] for _ in self.keys]
+        self.columns: list[list[tuple[int, int]]] = [[] for _ in self.keys]
+        totals = set()
+        for n, equation in enumerate(self.equations):
+            for cell, coefficient in equation:
+                self.index[cell].append(n)
+                if coefficient:
+                    self.columns[cell].append((n, coefficient))
+                if coefficient < 0:
+                    totals.add(cell)
+        # Candidate complements, best first: parts before totals, smallest first, then the cell's order. A cell
+        # that is hidden or zero is never a candidate again: `_skip` jumps over runs of them.
+        self.ranked = sorted(
+            (cell for cell in range(len(self.keys)) if self.index[cell]),
+            key=lambda cell: (cell in totals, self.values[cell], cell),
+        )
+        self.rank = {cell: place for place, cell in enumerate(self.ranked)}
+        self._skip = list(range(len(self.ranked) + 1))
+        for place, cell in enumerate(self.ranked):
+            if not self.open(cell):
+                self._skip[place] = place + 1
+        # Hidden cells that are in some equation, grouped by the equations that join them (union-find).
+        self.hidden: set[int] = set()
+        self.parent: dict[int, int] = {}
+        self.members: dict[int, set[int]] = {}
+        # By group (its root): the protected cells that bounds pin, or (when the group changed since) cells that
+        # include them all. Hiding a cell or masking one only widens what an attacker knows of it, so bounds only
+        # widen: a group can only have pinned cells that the groups it was made from had. This needs the true
+        # values to satisfy the equations and the domains (which propagation then never excludes): counts are
+        # never negative, so a complement (published, not small, not zero) is at least the threshold. When they
+        # do not (data that contradicts itself), every protected cell of a changed group is a suspect.
+        self.pinned: dict[int, frozenset[int]] = {}
+        self.suspects: dict[int, frozenset[int]] = {}
+        self.sound = all(value >= 0 for value in self.values) and all(
+            sum(c * self.values[cell] for cell, c in equation) == 0 for equation in self.equations
+        )
+        # Candidates for the first exposed cell (checked when they come up: they may no longer be exposed).
+        self.fixed_heap: list[int] = []
+        self.around: frozenset[int] | None = None  # equations that pin the target of `complement` (their cells)
+        self.pinned_heap: list[tuple[int, int]] = []
+        self.suspects_heap: list[tuple[int, int]] = []
+        # Bounds are worked out in integers while every sum of an equation's terms stays below 2**52.
+        self.limit = 2**52 // max([1, *(sum(abs(c) for _cell, c in equation) for equation in self.equations)])
+        self.exact_floats = all(abs(value) <= self.limit for value in self.values)
+        self.linear = _Linear(self.columns, len(self.equations))  # the linear attack on the hidden cells
+        for cell, mark in enumerate(self.mark):
+            if mark in HIDDEN and self.index[cell]:
+                self._join(cell)
+                self._fix(self.linear.add(cell))
+
+    def open(self, cell: int) -> bool:
+        """Whether a cell may be hidden as a complement: published and not zero."""
+        return self.mark[cell] is Mark.PUBLISHED and bool(self.values[cell])
+
+    def counts(self, cell: int) -> bool:
+        """A fixed hidden cell gives something away, but an unpublished remainder only when it is small."""
+        return self.mark[cell] is not Mark.UNPUBLISHED or self.small[cell]
+
+    def _fix(self, cell: int | None) -> None:
+        if cell is not None and self.counts(cell):
+            heapq.heappush(self.fixed_heap, cell)
+
+    # -- groups of hidden cells ---------------------------------------------------------------------------------
+
+    def _root(self, cell: int) -> int:
+        parent = self.parent
+        while parent[cell] != cell:
+            parent[cell] = parent[parent[cell]]
+            cell = parent[cell]
+        return cell
+
+    def _join(self, cell: int) -> None:
+        """`cell` is now hidden: it joins the groups of the hidden cells it shares an equation with (and joins them)."""
+        self.hidden.add(cell)
+        self.parent[cell] = cell
+        self.members[cell] = {cell}
+        self._suspect(cell, frozenset({cell} if self.small[cell] else ()))
+        for n in self.index[cell]:
+            for other, _c in self.equations[n]:
+                if other in self.hidden:
+                    self._union(cell, other)
+
+    def _union(self, a: int, b: int) -> None:
+        a, b = self._root(a), self._root(b)
+        if a == b:
+            return
+        if len(self.members[a]) < len(self.members[b]):
+            a, b = b, a
+        suspects = self._forget(a) | self._forget(b)
+        self.parent[b] = a
+        self.members[a] |= self.members.pop(b)
+        self._suspect(a, suspects)
+
+    def _forget(self, root: int) -> frozenset[int]:
+        """The group is about to change: forget what was known of it, and return the cells that may still be pinned."""
+        known = self.pinned.pop(root, None)
+        if known is None:
+            known = self.suspects.pop(root)
+        if self.sound:
+            return known
+        return frozenset(cell for cell in self.members[root] if self.small[cell])
+
+    def _suspect(self, root: int, suspects: frozenset[int]) -> None:
+        if suspects:
+            self.suspects[root] = suspects
+            heapq.heappush(self.suspects_heap, (min(suspects), root))
+        else:
+            self.pinned[root] = suspects
+
+    def _pinned(self, root: int) -> frozenset[int]:
+        """The protected cells of a group that bounds pin to one value (worked out on first use)."""
+        pinned = self.pinned.get(root)
+        if pinned is None:
+            suspects = self.suspects.pop(root)
+            members = self.members[root]
+            low, high = self.bounds(members, self.numbers(members))
+            pinned = self.pinned[root] = frozenset(cell for cell in suspects if high[cell] - low[cell] < 1)
+            for cell in pinned:
+                heapq.heappush(self.pinned_heap, (cell, root))
+        return pinned
+
+    def may_be_pinned(self, cell: int) -> bool:
+        root = self._root(cell)
+        known = self.pinned.get(root)
+        if known is None:
+            return cell in self.suspects[root] and cell in self._pinned(root)
+        return cell in known
+
+    def group_of(self, cell: int) -> set[int]:
+        return self.members[self._root(cell)] if cell in self.hidden else {cell}
+
+    def numbers(self, members: Iterable[int]) -> list[int]:
+        """The equations that hold any of `members`, in the problem's order."""
+        return sorted({n for cell in members for n in self.index[cell]})
+
+    # -- the loop -----------------------------------------------------------------------------------------------
 
     def run(self) -> None:
         while True:
-            exposed = self.exposed()
-            if not exposed:
-                if self.exact:
-                    return
-                self.exact = True
-                continue
-            target = min(exposed, key=self.order.__getitem__)
+            target = self.first_exposed()
+            if target is None:
+                break
             complement = self.complement(target)
             if complement is not None:
-                self.marks[complement] = Mark.COMPLEMENT
+                self.hide(complement)
                 continue
             # Nothing published is left around it: its hidden cells are all shown the same "x".
-            members = self.group_of(target)
-            masked = {key for key in members if self.marks[key] in (Mark.SMALL, Mark.COMPLEMENT)}
+            root = self._root(target)
+            masked = [cell for cell in self.members[root] if self.mark[cell] in (Mark.SMALL, Mark.COMPLEMENT)]
             if not masked:
-                return  # only with data that contradicts its own equations
-            for key in masked:
-                self.marks[key] = Mark.MASKED
+                break  # only with data that contradicts its own equations
+            suspects = self._forget(root)
+            for cell in masked:
+                self.mark[cell] = Mark.MASKED
+            self._suspect(root, suspects)
+        for cell, key in enumerate(self.keys):
+            self.marks[key] = self.mark[cell]
 
-    def hidden(self) -> set[Key]:
-        return {key for key, mark in self.marks.items() if mark in HIDDEN and key in self.index}
+    def hide(self, cell: int) -> None:
+        """Hide a published cell as a complement."""
+        self.mark[cell] = Mark.COMPLEMENT
+        self._join(cell)
+        self._fix(self.linear.add(cell))
 
-    def groups(self) -> list[set[Key]]:
-        """The hidden cells joined by equations (through other hidden cells)."""
-        hidden = self.hidden()
-        parent = {key: key for key in hidden}
-
-        def root(key: Key) -> Key:
-            while parent[key] != key:
-                parent[key] = parent[parent[key]]
-                key = parent[key]
-            return key
-
-        for equation in self.problem.equations:
-            inside = [key for key in equation if key in hidden]
-            for other in inside[1:]:
-                parent[root(other)] = root(inside[0])
-        out: dict[Key, set[Key]] = {}
-        for key in hidden:
-            out.setdefault(root(key), set()).add(key)
-        return list(out.values())
-
-    def group_of(self, key: Key) -> set[Key]:
-        return next((members for members in self.groups() if key in members), {key})
-
-    def exposed(self) -> set[Key]:
-        found: set[Key] = set()
-        for members in self.groups():
-            found |= self.exposed_in(members)
+    def exposed(self) -> set[int]:
+        """Hidden cells an attacker could work out (linearly), and protected cells pinned by bounds."""
+        found = {cell for cell in self.linear.fixed if self.counts(cell)}
+        if self.threshold < MIN_THRESHOLD:
+            return found  # "<2" says the count is 1: bounds cannot protect anything (the settings refuse it)
+        for root in list(self.members):
+            found |= self._pinned(root)
         return found
 
-    def exposed_in(self, members: set[Key]) -> frozenset[Key]:
-        signature = (self.exact, frozenset((key, self.marks[key]) for key in members))
-        found = self.seen.get(signature)
-        if found is None:
-            numbers = sorted({n for key in members for n in self.index.get(key, ())})
-            equations = [self.problem.equations[n] for n in numbers]
-            keys = {key for equation in equations for key in equation} | members
-            part = Problem(
-                {key: self.problem.values[key] for key in keys},
-                equations,
-                self.problem.threshold,
-                self.problem.unpublished,
-            )
-            found = frozenset(_exposed(part, self.marks, members, exact=self.exact))
-            self.seen[signature] = found
-        return found
+    def first_exposed(self) -> int | None:
+        """The first of `exposed()` in the problem's order (cells are numbered in it), or None.
 
-    def complement(self, target: Key) -> Key | None:
+        The bounds of a group that changed are worked out only when one of the cells that may still be pinned
+        in it comes before every exposed cell found so far: otherwise it cannot be the first.
+        """
+        fixed = self.fixed_heap
+        while fixed and fixed[0] not in self.linear.fixed:
+            heapq.heappop(fixed)
+        first = fixed[0] if fixed else None
+        if self.threshold < MIN_THRESHOLD:
+            return first  # "<2" says the count is 1: bounds cannot protect anything (the settings refuse it)
+        pinned = self.pinned_heap
+        while pinned and pinned[0][0] not in self.pinned.get(pinned[0][1], ()):
+            heapq.heappop(pinned)  # that group changed since
+        if pinned and (first is None or pinned[0][0] < first):
+            first = pinned[0][0]
+        suspects = self.suspects_heap
+        while suspects:
+            earliest, root = suspects[0]
+            if root not in self.suspects or min(self.suspects[root]) != earliest:
+                heapq.heappop(suspects)  # that group changed, or has been worked out, since
+                continue
+            if first is not None and earliest > first:
+                break
+            heapq.heappop(suspects)
+            found = self._pinned(root)
+            if found and (first is None or min(found) < first):
+                first = min(found)
+        return first
+
+    def candidates(self, pool: Iterable[int] | None, tried: set[int]) -> list[int]:
+        """The first `MAX_TRIED` cells of `pool` (of every cell in an equation when None) that may be hidden."""
+        if pool is not None:
+            return list(islice((cell for cell in pool if self.open(cell) and cell not in tried), MAX_TRIED))
+        out: list[int] = []
+        place = self._next(0)
+        while place < len(self.ranked) and len(out) < MAX_TRIED:
+            cell = self.ranked[place]
+            if cell not in tried:
+                out.append(cell)
+            place = self._next(place + 1)
+        return out
+
+    def _next(self, place: int) -> int:
+        """The first place from `place` on in `ranked` that holds a cell that may be hidden."""
+        skip, ranked = self._skip, self.ranked
+        start = place
+        while place < len(ranked) and (skip[place] != place or not self.open(ranked[place])):
+            if skip[place] == place:
+                skip[place] = place + 1  # hidden since
+            place = skip[place]
+        while start < place:  # shorten the way for the next time
+            following = skip[start]
+            skip[start] = place
+            start = following
+        return place
+
+    def complement(self, target: int) -> int | None:
         """The published cell to hide next for `target`.
 
         Candidates come from the equations that hold `target`, then from those that hold the
@@ -198,235 +378,370 @@ class _Protection:
         stops the attack on `target` is taken; when none does, the first of the nearest pool.
         """
         members = self.group_of(target)
-        near = self.index.get(target, [])
-        joined = {n for key in members for n in self.index.get(key, ())}
-        pools = (near, sorted(joined), range(len(self.problem.equations)))
+        joined = self.numbers(members)
+        reach = {cell for n in joined for cell, _c in self.equations[n]}
+        self.around = None  # worked out on first use, for this target in this state
         fallback = None
-        tried: set[Key] = set()
-        for numbers in pools:
-            candidates = sorted(
-                {
-                    k
-                    for n in numbers
-                    for k in self.problem.equations[n]
-                    if self.marks[k] is Mark.PUBLISHED and self.problem.values[k] and k not in tried
-                },
-                key=lambda k: (k in self.totals, self.problem.values[k], self.order[k]),
-            )
+        tried: set[int] = set()
+        for numbers in (self.index[target], joined, None):
+            if numbers is None:
+                candidates = self.candidates(None, tried)
+            else:
+                pool = sorted({cell for n in numbers for cell, _c in self.equations[n]}, key=self.rank.__getitem__)
+                candidates = self.candidates(pool, tried)
             fallback = fallback if fallback is not None else next(iter(candidates), None)
-            for key in candidates[:MAX_TRIED]:
-                tried.add(key)
-                self.marks[key] = Mark.COMPLEMENT
-                fixed = target not in self.exposed_in(self.group_of(target))
-                self.marks[key] = Mark.PUBLISHED
-                if fixed:
-                    return key
+            for cell in candidates:
+                tried.add(cell)
+                # A cell outside the group's equations changes nothing that is known of the group.
+                if cell in reach and self.stops(target, cell, members):
+                    return cell
         return fallback
 
+    def stops(self, target: int, cell: int, members: set[int]) -> bool:
+        """Whether hiding `cell` (in an equation of `members`, `target`'s group) leaves `target` unexposed."""
+        linear = self.linear
+        if target in linear.fixed and not linear.frees(cell, target) and self.counts(target):
+            return False
+        if self.threshold < MIN_THRESHOLD or not self.small[target]:
+            return True
+        if self.sound and not self.may_be_pinned(target):
+            return True  # not pinned now, so not once `cell` is hidden too (bounds only widen)
+        if self.around is None:
+            self.around = self.pinning(target, members) or frozenset()
+        if self.around and cell not in self.around:
+            return False  # the equations that pin it do not hold `cell`: they still pin it
+        joined = set(members)
+        joined.add(cell)
+        for n in self.index[cell]:
+            for other, _c in self.equations[n]:
+                if other in self.hidden:
+                    joined |= self.group_of(other)
+        self.mark[cell] = Mark.COMPLEMENT
+        try:
+            return not self.pinned_in(target, joined)
+        finally:
+            self.mark[cell] = Mark.PUBLISHED
 
-def _exposed(problem: Problem, marks: Mapping[Key, Mark], members: set[Key], *, exact: bool = True) -> set[Key]:
-    """Of `members` (hidden cells joined by `problem`'s equations), those an attacker can pin."""
-    found = determined(problem.equations, members, exact=exact)
-    # An unpublished remainder that is not small may be worked out: it says nothing small.
-    found = {key for key in found if marks[key] is not Mark.UNPUBLISHED or _protected(problem, marks, key)}
-    if problem.threshold < MIN_THRESHOLD:
-        return found  # "<2" says the count is 1: bounds cannot protect anything (the settings refuse it)
-    bounds = attacker_bounds(problem, marks)
-    for key in members:
-        if _protected(problem, marks, key):
-            low, high = bounds[key]
-            if high - low < 1:
-                found.add(key)
-    return found
+    def pinned_in(self, target: int, members: set[int]) -> bool:
+        """Whether bounds pin `target` in its group `members`."""
+        return self.pinning(target, members) is not None or (
+            self.bounds(members, self.numbers(members), stop=target)[0][target] is None
+        )
 
+    def pinning(self, target: int, members: set[int]) -> frozenset[int] | None:
+        """The cells of some of the equations around `target` (in its group `members`) that pin it on their own.
 
-def _protected(problem: Problem, marks: Mapping[Key, Mark], key: Key) -> bool:
-    """A hidden small count (shown "<T", masked or never published) must keep two possible values."""
-    return marks[key] in HIDDEN and is_small(problem.values[key], problem.threshold)
+        Propagating through only some of the equations (in the same order, from the same domains, for no more
+        passes) can only leave bounds wider than propagating through all of them: a target pinned by the
+        equations near it is pinned. They are tried in rings around the target that at least double, short of
+        the whole group. None when those do not pin it (or with data that does not hold together: with bounds
+        that cross, narrowing one bound can widen another).
+        """
+        if not self.sound:
+            return None
+        total = len(self.numbers(members))
+        seen, ring, near = {target}, [target], set()
+        size = 0
+        while ring:
+            near.update(n for c in ring for n in self.index[c])
+            ring = [c for n in near for c, _w in self.equations[n] if c in members and c not in seen]
+            seen.update(ring)
+            if len(near) >= total:
+                return None
+            if len(near) >= 2 * size:
+                size = len(near)
+                local = sorted(near)
+                if self.bounds({c for c in seen if c in members}, local, stop=target)[0][target] is None:
+                    return frozenset(c for n in local for c, _w in self.equations[n])
+        return None
+
+    # -- attack 2: bounds ---------------------------------------------------------------------------------------
+
+    def bounds(
+        self, members: Iterable[int], numbers: Sequence[int], stop: int | None = None
+    ) -> tuple[dict[int, float | None], dict[int, float]]:
+        """Integer bounds of `members` (hidden cells that only share equations with published ones and each other)
+        after propagating their domains through equations `numbers` to a fixpoint (at most `MAX_PASSES` passes).
+
+        Each pass reads the equations in order and, in each, every hidden cell in order, narrowing it by what the
+        rest of the equation allows. An equation none of whose cells changed since it was last read (and which
+        changed nothing then) would change nothing again: it is skipped, which gives the same passes as reading
+        every equation each time. With `stop`, returns as soon as that cell is pinned (its low bound set to None):
+        bounds only ever narrow, so it would stay pinned.
+
+        In integers, which is what floating point gives while every sum stays below 2**53. Past that (only with
+        data that contradicts itself, whose bounds can grow without end), it is done again in floating point.
+        """
+        if self.exact_floats:
+            try:
+                return self._bounds(members, numbers, stop)
+            except _Imprecise:
+                pass
+        return self._bounds_in_floats(members, numbers, stop)
+
+    def _bounds(
+        self, members: Iterable[int], numbers: Sequence[int], stop: int | None
+    ) -> tuple[dict[int, float | None], dict[int, float]]:
+        limit = self.limit
+        low: dict[int, int | None] = {}
+        high: dict[int, float] = {}
+        for cell in members:
+            low[cell], high[cell] = _domain(self.mark[cell], self.values[cell], self.threshold)
+        rows: list[tuple[int, list[tuple[int, int]]]] = []
+        where: dict[int, list[int]] = {}
+        for n in numbers:
+            constant, terms = 0, []
+            for cell, weight in self.columns_of(n):
+                if self.mark[cell] is Mark.PUBLISHED:
+                    constant += weight * self.values[cell]
+                else:
+                    where.setdefault(cell, []).append(len(rows))
+                    terms.append((cell, weight))
+            rows.append((constant, terms))
+        dirty = bytearray(b"\x01") * len(rows)
+        for _pass in range(MAX_PASSES):
+            changed = False
+            for place, (constant, terms) in enumerate(rows):
+                if not dirty[place]:
+                    continue
+                dirty[place] = 0
+                # The sum of the terms lies in [lo_sum + (-inf if lo_inf), hi_sum + (inf if hi_inf)].
+                lo_sum = hi_sum = constant
+                lo_inf = hi_inf = 0
+                for cell, weight in terms:
+                    lo, lo_i, hi, hi_i = _term(weight, low[cell], high[cell])
+                    lo_sum += lo
+                    lo_inf += lo_i
+                    hi_sum += hi
+                    hi_inf += hi_i
+                for cell, weight in terms:
+                    a, b = low[cell], high[cell]
+                    lo, lo_i, hi, hi_i = _term(weight, a, b)
+                    # weight * cell = -(rest): the rest of the sum lies in [rest_lo, rest_hi] (infinite when counted).
+                    rest_lo, rest_lo_inf = lo_sum - lo, lo_inf - lo_i
+                    rest_hi, rest_hi_inf = hi_sum - hi, hi_inf - hi_i
+                    if weight > 0:
+                        new_a = -(rest_hi // weight) if not rest_hi_inf else a  # ceil(-rest_hi / weight)
+                        new_b = (-rest_lo) // weight if not rest_lo_inf else b  # floor(-rest_lo / weight)
+                    else:
+                        new_a = -((-rest_lo) // -weight) if not rest_lo_inf else a  # ceil(rest_lo / -weight)
+                        new_b = rest_hi // -weight if not rest_hi_inf else b  # floor(rest_hi / -weight)
+                    new_a = new_a if new_a > a else a
+                    new_b = new_b if new_b < b else b
+                    if new_a == a and new_b == b:
+                        continue
+                    lo, lo_i, hi, hi_i = _term(weight, new_a, new_b)
+                    lo_sum, lo_inf = rest_lo + lo, rest_lo_inf + lo_i
+                    hi_sum, hi_inf = rest_hi + hi, rest_hi_inf + hi_i
+                    if not -limit <= new_a <= limit or (new_b != INF and not -limit <= new_b <= limit):
+                        raise _Imprecise
+                    low[cell], high[cell] = new_a, new_b
+                    changed = True
+                    for other in where[cell]:
+                        dirty[other] = 1
+                    if cell == stop and new_b - new_a < 1:
+                        low[cell] = None
+                        return low, high
+            if not changed:
+                break
+        return low, high
+
+    def _bounds_in_floats(
+        self, members: Iterable[int], numbers: Sequence[int], stop: int | None
+    ) -> tuple[dict[int, float | None], dict[int, float]]:
+        """`bounds` in floating point, every equation in every pass, each cell from the whole rest of its equation."""
+        bounds: dict[int, tuple[float, float]] = {}
+        for cell in members:
+            low, high = _domain(self.mark[cell], self.values[cell], self.threshold)
+            bounds[cell] = (float(low), float(high))
+        equations = [self.columns_of(n) for n in numbers]
+        for equation in equations:
+            for cell, _weight in equation:
+                if cell not in bounds:  # published
+                    bounds[cell] = (float(self.values[cell]), float(self.values[cell]))
+        for _pass in range(MAX_PASSES):
+            changed = False
+            for equation in equations:
+                for cell, coefficient in equation:
+                    if self.mark[cell] is Mark.PUBLISHED:
+                        continue
+                    low = high = 0.0
+                    for other, weight in equation:
+                        if other != cell:
+                            a, b = bounds[other]
+                            terms = (weight * a, weight * b)
+                            low += min(terms)
+                            high += max(terms)
+                    low, high = sorted((-high / coefficient, -low / coefficient))
+                    old = bounds[cell]
+                    new = (max(old[0], math.ceil(low) if low > -INF else low), min(old[1], _floor(high)))
+                    if new != old:
+                        bounds[cell] = new
+                        changed = True
+                        if cell == stop and new[1] - new[0] < 1:
+                            return {cell: None}, {}
+            if not changed:
+                break
+        return {cell: bounds[cell][0] for cell in members}, {cell: bounds[cell][1] for cell in members}
+
+    def columns_of(self, n: int) -> list[tuple[int, int]]:
+        return [(cell, weight) for cell, weight in self.equations[n] if weight]
 
 
 # -- attack 1: exact linear algebra ---------------------------------------------------------------------------
 
 
-def determined(equations: Sequence[Equation], hidden: Iterable[Key], *, exact: bool = True) -> set[Key]:
-    """The hidden cells whose value follows from the equations once every other cell is known.
+class _Linear:
+    """The equations restricted to the hidden cells, in reduced row echelon form, one hidden cell added at a time.
 
-    Reduced row echelon form of the equations restricted to the hidden cells (one connected
-    group of cells at a time, rows kept sparse): a hidden cell is fixed exactly when it is a
-    pivot whose row has no other cell left. Over the rationals when `exact`; otherwise modulo
-    a large prime, which is much faster and agrees but for a vanishing chance (the complement
-    loop uses it to search, then checks its result over the rationals).
+    A hidden cell is fixed by the equations (and the published cells) exactly when it is a pivot
+    whose row holds no other cell (`fixed`). Rows are the equations; `rows[r]` is row r of the
+    echelon form written as a combination of the problem's equations (the row operations done so
+    far, M), and `by_equation[n]` the same entries by equation.
+
+    Adding a cell (a column a): its column in the echelon form is b = M·a. If b is non-zero on a
+    row that is empty so far, the cell becomes that row's pivot (fixed: no other cell can be in
+    that row) and is cleared from the other rows, which changes no other column. Otherwise the
+    cell is a combination of the pivots (a free column): every pivot whose row it enters can now
+    be traded against it, and is no longer fixed. So whether hiding a published cell too would
+    free a fixed cell is b alone, without a new elimination.
+
+    Exact, over the rationals, in integers: a row may be scaled by any non-zero number without
+    changing which cells are fixed, so rows are scaled instead of divided (and kept small by their
+    greatest common divisor).
     """
-    unknown = set(hidden)
-    fixed: set[Key] = set()
-    for component, rows in _components(equations, unknown):
-        fixed |= _fixed_in(component, rows, exact)
-    return fixed
+
+    def __init__(self, columns: Sequence[Sequence[tuple[int, int]]], rows: int) -> None:
+        self.columns = columns
+        self.rows: list[dict[int, int]] = [{r: 1} for r in range(rows)]
+        self.by_equation: list[dict[int, int]] = [{r: 1} for r in range(rows)]
+        self.pivot: list[int | None] = [None] * rows  # the pivot cell of each row (None: an empty row so far)
+        self.row_of: dict[int, int] = {}  # the row of each pivot cell
+        self.shared = bytearray(rows)  # the row also holds a free cell: its pivot is not fixed
+        self.fixed: set[int] = set()
+
+    def carried(self, cell: int) -> dict[int, int]:
+        """The cell's column through the row operations done so far (its non-zero entries, by row)."""
+        out: dict[int, int] = {}
+        for n, coefficient in self.columns[cell]:
+            for r, v in self.by_equation[n].items():
+                out[r] = out.get(r, 0) + coefficient * v
+        return {r: v for r, v in out.items() if v}
+
+    def frees(self, cell: int, fixed: int) -> bool:
+        """Whether hiding `cell` too leaves `fixed` (a fixed hidden cell) free."""
+        column = self.carried(cell)
+        if any(self.pivot[r] is None for r in column):
+            return False  # `cell` would be fixed itself: nothing else changes
+        return self.row_of[fixed] in column
+
+    def add(self, cell: int) -> int | None:
+        """Add a hidden cell; returns it if it is fixed (then no other cell is freed), else None."""
+        column = self.carried(cell)
+        empty = [r for r in column if self.pivot[r] is None]
+        if not empty:
+            for r in column:
+                if not self.shared[r]:
+                    self.shared[r] = 1
+                    self.fixed.discard(self.pivot[r])
+            return None
+        row = min(empty)
+        lead = column.pop(row)
+        pivot = self.rows[row]
+        for r, factor in column.items():
+            self._eliminate(r, pivot, lead, factor)
+        self.pivot[row] = cell
+        self.row_of[cell] = row
+        self.fixed.add(cell)
+        return cell
+
+    def _eliminate(self, r: int, pivot: dict[int, int], lead: int, factor: int) -> None:
+        """Row r becomes lead * row r - factor * pivot (scaled back down), which clears the new cell from it."""
+        divisor = math.gcd(lead, factor)
+        lead, factor = lead // divisor, factor // divisor
+        row, by_equation = self.rows[r], self.by_equation
+        if lead in (1, -1):  # lead * (row - factor/lead * pivot), and the sign of a row does not matter
+            factor *= lead
+            for n, v in pivot.items():
+                value = row.get(n, 0) - factor * v
+                if value:
+                    row[n] = by_equation[n][r] = value
+                else:
+                    del row[n], by_equation[n][r]
+            return
+        new = {n: lead * v for n, v in row.items()}
+        for n, v in pivot.items():
+            new[n] = new.get(n, 0) - factor * v
+        new = {n: v for n, v in new.items() if v}
+        divisor = math.gcd(*new.values()) if new else 1
+        for n in row:
+            del by_equation[n][r]
+        row.clear()
+        for n, v in new.items():
+            row[n] = by_equation[n][r] = v // divisor
 
 
-def _components(equations: Sequence[Equation], unknown: set[Key]) -> list[tuple[frozenset[Key], list[dict[Key, int]]]]:
-    """The hidden cells grouped by the equations that join them, each group with its restricted equations."""
-    parent: dict[Key, Key] = {key: key for key in unknown}
-
-    def root(key: Key) -> Key:
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    restricted = []
-    for equation in equations:
-        row = {k: c for k, c in equation.items() if k in unknown and c}
-        if not row:
-            continue
-        restricted.append(row)
-        first, *others = list(row)
-        for other in others:
-            parent[root(other)] = root(first)
-    groups: dict[Key, list[dict[Key, int]]] = {}
-    members: dict[Key, set[Key]] = {}
-    for key in unknown:
-        members.setdefault(root(key), set()).add(key)
-    for row in restricted:
-        groups.setdefault(root(next(iter(row))), []).append(row)
-    return [(frozenset(members[r]), groups.get(r, [])) for r in members]
-
-
-_CACHE: dict[tuple[bool, frozenset[Key], frozenset[frozenset[tuple[Key, int]]]], frozenset[Key]] = {}
-_CACHE_SIZE = 4096
-PRIME = 2**61 - 1
-
-
-def _fixed_in(component: frozenset[Key], rows: list[dict[Key, int]], exact: bool) -> frozenset[Key]:
-    signature = (exact, component, frozenset(frozenset(row.items()) for row in rows))
-    found = _CACHE.get(signature)
-    if found is None:
-        found = frozenset(_reduce(rows) if exact else _reduce_modular(rows))
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.clear()
-        _CACHE[signature] = found
-    return found
-
-
-def _columns(rows: list[dict[Key, int]]) -> dict[Key, int]:
-    order: dict[Key, int] = {}
-    for row in rows:
-        for key in row:
-            order.setdefault(key, len(order))
-    return order
-
-
-def _reduce(rows: list[dict[Key, int]]) -> set[Key]:
-    """Sparse Gauss-Jordan elimination over the rationals; the pivot cells whose row holds no other cell."""
-    pivots: dict[Key, dict[Key, Fraction]] = {}
-    order = _columns(rows)
-    for raw in rows:
-        row = {k: Fraction(v) for k, v in raw.items()}
-        for col in [k for k in row if k in pivots]:
-            factor = row.get(col)
-            if factor:
-                for k, v in pivots[col].items():
-                    row[k] = row.get(k, Fraction(0)) - factor * v
-            row = {k: v for k, v in row.items() if v != 0}
-        if not row:
-            continue
-        col = min(row, key=order.__getitem__)
-        lead = row[col]
-        row = {k: v / lead for k, v in row.items()}
-        for other, prow in pivots.items():
-            factor = prow.get(col)
-            if factor:
-                for k, v in row.items():
-                    prow[k] = prow.get(k, Fraction(0)) - factor * v
-                pivots[other] = {k: v for k, v in prow.items() if v != 0}
-        pivots[col] = row
-    return {col for col, row in pivots.items() if set(row) == {col}}
-
-
-def _reduce_modular(rows: list[dict[Key, int]]) -> set[Key]:
-    """`_reduce` modulo `PRIME` (integers, no fractions to normalise)."""
-    pivots: dict[Key, dict[Key, int]] = {}
-    order = _columns(rows)
-    for raw in rows:
-        row = {k: v % PRIME for k, v in raw.items()}
-        for col in [k for k in row if k in pivots]:
-            factor = row.get(col)
-            if factor:
-                for k, v in pivots[col].items():
-                    row[k] = (row.get(k, 0) - factor * v) % PRIME
-            row = {k: v for k, v in row.items() if v}
-        if not row:
-            continue
-        col = min(row, key=order.__getitem__)
-        inverse = pow(row[col], PRIME - 2, PRIME)
-        row = {k: v * inverse % PRIME for k, v in row.items()}
-        for other, prow in pivots.items():
-            factor = prow.get(col)
-            if factor:
-                for k, v in row.items():
-                    prow[k] = (prow.get(k, 0) - factor * v) % PRIME
-                pivots[other] = {k: v for k, v in prow.items() if v}
-        pivots[col] = row
-    return {col for col, row in pivots.items() if set(row) == {col}}
-
-
-# -- attack 2: bounds -----------------------------------------------------------------------------------------
-
-
-def domain(problem: Problem, marks: Mapping[Key, Mark], key: Key) -> tuple[float, float]:
-    """What an attacker knows of a cell before using the equations."""
-    mark = marks[key]
-    if mark is Mark.PUBLISHED:
-        value = float(problem.values[key])
-        return value, value
-    if mark is Mark.SMALL:
-        return 1.0, float(problem.threshold - 1)
-    if mark is Mark.COMPLEMENT:
-        return float(problem.threshold), INF
-    if mark is Mark.MASKED:
-        return 1.0, INF  # zero is always shown, so a hidden cell is at least 1
-    return 0.0, INF
-
-
-def attacker_bounds(problem: Problem, marks: Mapping[Key, Mark]) -> dict[Key, tuple[float, float]]:
-    """Integer bounds of every cell after propagating the domains through every equation to a fixpoint."""
-    bounds = {key: domain(problem, marks, key) for key in problem.values}
-    for _pass in range(MAX_PASSES):
-        changed = False
-        for equation in problem.equations:
-            for key, coefficient in equation.items():
-                if marks[key] is Mark.PUBLISHED:
-                    continue
-                low, high = _from_rest(equation, key, coefficient, bounds)
-                old_low, old_high = bounds[key]
-                new = (max(old_low, math.ceil(low) if low > -INF else low), min(old_high, _floor(high)))
-                if new != (old_low, old_high):
-                    bounds[key] = new
-                    changed = True
-        if not changed:
-            break
-    return bounds
+class _Imprecise(Exception):
+    """A bound grew past what floating point holds exactly."""
 
 
 def _floor(value: float) -> float:
     return value if value == INF else float(math.floor(value))
 
 
-def _from_rest(
-    equation: Equation, key: Key, coefficient: int, bounds: Mapping[Key, tuple[float, float]]
-) -> tuple[float, float]:
-    """Bounds of `key` from `coefficient * key = -(sum of the other terms)`."""
-    low = high = 0.0
-    for other, weight in equation.items():
-        if other == key:
-            continue
-        a, b = bounds[other]
-        terms = (weight * a, weight * b)
-        low += min(terms)
-        high += max(terms)
-    # coefficient * x = -rest, rest in [low, high]
-    candidates = (-high / coefficient, -low / coefficient)
-    return min(candidates), max(candidates)
+def _term(weight: int, low: int, high: float) -> tuple[int, int, float, int]:
+    """The least and greatest values of `weight * cell` for a cell in [low, high], each as (finite part, 1 if
+    infinite). Taken as the smaller and the larger of the two products, as they are even when low > high (data
+    that contradicts itself)."""
+    if high == INF:
+        return (weight * low, 0, 0, 1) if weight > 0 else (0, 1, weight * low, 0)
+    a, b = weight * low, weight * high
+    return (a, 0, b, 0) if a <= b else (b, 0, a, 0)
+
+
+def determined(equations: Sequence[Equation], hidden: Iterable[Key]) -> set[Key]:
+    """The hidden cells whose value follows from the equations once every other cell is known."""
+    unknown = set(hidden)
+    keys = list(dict.fromkeys(key for equation in equations for key in equation if key in unknown))
+    number = {key: cell for cell, key in enumerate(keys)}
+    columns: list[list[tuple[int, int]]] = [[] for _ in keys]
+    for n, equation in enumerate(equations):
+        for key, coefficient in equation.items():
+            if key in number and coefficient:
+                columns[number[key]].append((n, coefficient))
+    linear = _Linear(columns, len(equations))
+    for cell in range(len(keys)):
+        linear.add(cell)
+    return {keys[cell] for cell in linear.fixed}
+
+
+def domain(problem: Problem, marks: Mapping[Key, Mark], key: Key) -> tuple[float, float]:
+    """What an attacker knows of a cell before using the equations."""
+    low, high = _domain(marks[key], problem.values[key], problem.threshold)
+    return float(low), float(high)
+
+
+def _domain(mark: Mark, value: int, threshold: int) -> tuple[int, float]:
+    if mark is Mark.PUBLISHED:
+        return value, value
+    if mark is Mark.SMALL:
+        return 1, threshold - 1
+    if mark is Mark.COMPLEMENT:
+        return threshold, INF  # complements are only chosen among published counts, never small
+    if mark is Mark.MASKED:
+        return 1, INF  # zero is always shown, so a hidden cell is at least 1
+    return 0, INF
+
+
+def attacker_bounds(problem: Problem, marks: Mapping[Key, Mark]) -> dict[Key, tuple[float, float]]:
+    """Integer bounds of every cell after propagating the domains through every equation to a fixpoint."""
+    check = _Protection(problem, dict(marks))
+    hidden = [cell for cell, mark in enumerate(check.mark) if mark is not Mark.PUBLISHED]
+    low, high = check.bounds(hidden, range(len(check.equations)))
+    return {
+        key: (float(low[cell]), float(high[cell])) if cell in low else (float(value), float(value))
+        for cell, (key, value) in enumerate(problem.values.items())
+    }
 
 
 # -- building equations ---------------------------------------------------------------------------------------
