@@ -60,7 +60,10 @@ def _rows(runs: dict[tuple[str, int], dict[str, Any]]) -> list[tuple[str, str, A
 def _cell(measure: dict[str, Any] | None) -> str:
     if not measure:
         return "—"
-    verdict = "" if "met" not in measure else (" ✓" if measure["met"] else " ✗")
+    met = measure.get("met")
+    if met is None and "target_ms" in measure:
+        met = measure["p95_ms"] < measure["target_ms"]
+    verdict = "" if met is None else (" ✓" if met else " ✗")
     return f"{_ms(measure['median_ms'])} / {_ms(measure['p95_ms'])}{verdict}"
 
 
