@@ -14,13 +14,14 @@ from justice_tracker.auth import passwords
 from justice_tracker.auth.models import Role, User
 from justice_tracker.auth.services import create_user, find_user_by_email
 from justice_tracker.auth.sessions import create_api_token
-from justice_tracker.db import db
+from justice_tracker.db import db, refresh_statistics
 from justice_tracker.errors import ValidationFailed
 from justice_tracker.org.models import Court
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens for integrations.")
 demo_cli = AppGroup("demo", help="Synthetic demonstration data.")
+db_stats_cli = AppGroup("statistics", help="The database query planner's statistics.")
 
 
 def system_actor() -> User:
@@ -110,7 +111,15 @@ def demo_generate_command(count: int, seed: int) -> None:
     except GenerationError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
+    refresh_statistics()
     click.echo(f"generated {count} case(s) from seed {seed}")
+
+
+@db_stats_cli.command("analyze")
+def analyze_command() -> None:
+    """Refresh the query planner's statistics (after a bulk load or an upgrade that adds indexes)."""
+    refresh_statistics()
+    click.echo("planner statistics refreshed")
 
 
 def register_commands(app: Flask) -> None:
@@ -124,6 +133,7 @@ def register_commands(app: Flask) -> None:
         users_cli,
         tokens_cli,
         demo_cli,
+        db_stats_cli,
         cases_cli,
         rules_cli,
         deadlines_cli,

@@ -52,7 +52,7 @@ from justice_tracker.cases.casefiles import ImportResult, export_case_file, file
 from justice_tracker.cases.models import Case
 from justice_tracker.cli import system_actor
 from justice_tracker.clock import utcnow
-from justice_tracker.db import db
+from justice_tracker.db import db, refresh_statistics
 from justice_tracker.deadlines.models import CaseDeadline
 from justice_tracker.deadlines.queries import status_at
 from justice_tracker.errors import DomainError, ValidationFailed
@@ -62,6 +62,7 @@ from justice_tracker.rules.model import Status
 cases_cli = AppGroup("cases", help="Import and export case files (JSON).")
 
 GROUP = 200  # files per transaction and commit
+BULK = 1000  # from this many files on, the import ends by refreshing the planner statistics
 
 
 @dataclass
@@ -105,6 +106,8 @@ def import_command(sources: tuple[str, ...]) -> None:
             for line in outcome.errors:
                 click.echo(line, err=True)
             failed += outcome.failed
+    if len(paths) >= BULK:
+        refresh_statistics()
     if failed:
         click.echo(f"{failed} of {len(paths)} files not imported.", err=True)
         sys.exit(1)
