@@ -37,6 +37,8 @@ DEFAULTS: dict[str, Any] = {
     "EVENT_FUTURE_TOLERANCE_MINUTES": 5,
     "PAGE_SIZE": 25,
     "SMALL_CELL_THRESHOLD": 5,
+    # How long an oversight report is reused for the same scope (oversight/cache.py); 0: never.
+    "OVERSIGHT_CACHE_SECONDS": 300,
     "MAIL_SERVER": "localhost",
     "MAIL_PORT": 25,
     "MAIL_USE_TLS": False,

@@ -89,6 +89,8 @@ def app(tmp_path_factory: pytest.TempPathFactory, clock: Clock) -> Iterator[Flas
             "SECRET_KEY": "test-secret-key-" + "x" * 32,
             "CLOCK": clock,
             "RATELIMIT_STORAGE_URI": "memory://",
+            # Tests change the registry between two looks at one scope (tests/oversight/test_cache.py).
+            "OVERSIGHT_CACHE_SECONDS": 0,
         }
     )
     failing_routes.register(app)

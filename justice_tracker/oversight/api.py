@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 
 from justice_tracker.api import bp, params
 from justice_tracker.audit.service import record
@@ -21,18 +21,20 @@ from justice_tracker.auth.models import Role
 from justice_tracker.clock import utcnow
 from justice_tracker.db import db
 from justice_tracker.errors import NotFound
-from justice_tracker.oversight.report import SECTIONS, Report, build_report
+from justice_tracker.oversight.cache import cached_report
+from justice_tracker.oversight.report import SECTIONS, Report
 from justice_tracker.oversight.scope import ScopeError, parse_scope
 
 READERS = (Role.OVERSIGHT, Role.ADMIN)
 
 
 def _report(view: str) -> Report:
+    now = utcnow()
     try:
-        scope = parse_scope(request.args, utcnow())
+        scope = parse_scope(request.args, now)
     except ScopeError as exc:
         raise params.BadParameter(exc.field, exc.message) from None
-    report = build_report(scope, current_app.config["SMALL_CELL_THRESHOLD"], utcnow())
+    report = cached_report(scope, now)
     record("oversight_viewed", "aggregate", None, detail=f"view={view} via=api {scope.describe()}")
     db.session.commit()
     return report

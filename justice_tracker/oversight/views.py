@@ -15,9 +15,9 @@ hidden on one page is hidden on all of them and in every file, and writes one au
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
-from flask import Blueprint, Response, abort, current_app, flash, request, url_for
+from flask import Blueprint, Response, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -28,9 +28,10 @@ from justice_tracker.clock import utcnow
 from justice_tracker.db import db
 from justice_tracker.documents.engine import RenderFailed
 from justice_tracker.oversight import exports
+from justice_tracker.oversight.cache import cached_report
 from justice_tracker.oversight.charts import dashboard_charts
 from justice_tracker.oversight.pdf import filename, render_report
-from justice_tracker.oversight.report import SECTIONS, Report, build_report
+from justice_tracker.oversight.report import SECTIONS, Report
 from justice_tracker.oversight.scope import Scope, ScopeError, parse_scope, scope_choices
 from justice_tracker.web.templating import render_audited
 
@@ -39,9 +40,8 @@ READERS = (Role.OVERSIGHT, Role.ADMIN)
 FORMATS = "<any(csv, xlsx):fmt>"
 
 
-def _scope() -> Scope:
+def _scope(now: datetime) -> Scope:
     """The scope asked for; a parameter that cannot be used is said and left out (the defaults apply)."""
-    now = utcnow()
     try:
         return parse_scope(request.args, now)
     except ScopeError as exc:
@@ -54,8 +54,9 @@ def _scope() -> Scope:
 
 
 def load_report(view: str, via: str = "page") -> Report:
-    scope = _scope()
-    report = build_report(scope, current_app.config["SMALL_CELL_THRESHOLD"], utcnow())
+    now = utcnow()
+    scope = _scope(now)
+    report = cached_report(scope, now)
     record("oversight_viewed", "aggregate", None, detail=f"view={view} via={via} {scope.describe()}")
     return report
 
@@ -154,8 +155,9 @@ def export_all():
 @bp.route("/report.pdf")
 @access(*READERS)
 def report_pdf():
-    scope = _scope()
-    report = build_report(scope, current_app.config["SMALL_CELL_THRESHOLD"], utcnow())
+    now = utcnow()
+    scope = _scope(now)
+    report = cached_report(scope, now)
     try:
         rendered = render_report(report)
     except RenderFailed as exc:
