@@ -22,11 +22,12 @@ from datetime import datetime
 from flask import current_app
 
 from justice_tracker.oversight.report import Report, build_report
-from justice_tracker.oversight.scope import Scope
+from justice_tracker.oversight.scope import DEFAULT_PERIOD, Scope
 
 MAX_ENTRIES = 64
 
 _NOW = "now"
+_DEFAULT = "default period"
 Key = tuple[object, ...]
 
 
@@ -34,14 +35,13 @@ def _key(scope: Scope, now: datetime, threshold: int) -> Key:
     """What identifies the report asked for, with the present named as such rather than dated.
 
     The default dashboard is the 12 months up to now: two requests a second apart ask for the
-    same report, and their keys must say so. An instant that is `now` is keyed as "now", and the
-    start of a period that ends now as its distance from now.
+    same report, and their keys must say so. An instant that is `now` is keyed as "now", and a
+    default period's start as "the default period before the end".
     """
-    ends_now = scope.end == now
     return (
         _NOW if scope.as_of == now else scope.as_of,
-        now - scope.start if ends_now else scope.start,
-        _NOW if ends_now else scope.end,
+        _DEFAULT if scope.start == scope.end - DEFAULT_PERIOD else scope.start,
+        _NOW if scope.end == now else scope.end,
         scope.time_zone,
         scope.jurisdiction,
         scope.court_id,

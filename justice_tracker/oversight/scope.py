@@ -28,6 +28,7 @@ from justice_tracker.db import db
 from justice_tracker.org.models import Court, Facility, Jurisdiction
 
 MAX_MONTHS = 120
+DEFAULT_PERIOD = relativedelta(months=12)  # the period when `from` is not given: the 12 months to its end
 MAX_TEXT = 40
 
 
@@ -166,7 +167,7 @@ def parse_scope(args: Mapping[str, Any], now: datetime) -> Scope:
         end = _within_day(_parse(args["to"], zone, end_of_day=True, name="to"), args["to"], as_of)
     if end > as_of:
         raise ScopeError("to", "must not be after as_of (the period ends by the census instant).")
-    start = end - relativedelta(months=12)
+    start = end - DEFAULT_PERIOD
     if args.get("from"):
         start = _parse(args["from"], zone, end_of_day=False, name="from")
     if start >= end:

@@ -54,6 +54,10 @@ def test_the_default_scope_asked_a_minute_later_is_the_same_question(world):
     fixed = {"from": "2026-01-01", "to": "2026-03-31", "as_of": "2026-04-30"}
     past = cache.report(parse_scope(fixed, REAL_NOW), 5, REAL_NOW, MINUTES_5)
     assert cache.report(parse_scope(fixed, later), 5, later, MINUTES_5) is past
+    # ...and so is a period from a fixed day up to today...
+    this_year = {"from": "2026-01-01", "to": "2026-06-01"}
+    so_far = cache.report(parse_scope(this_year, REAL_NOW), 5, REAL_NOW, MINUTES_5)
+    assert cache.report(parse_scope(this_year, later), 5, later, MINUTES_5) is so_far
     # ...but a census at a fixed instant is not the census now.
     census = cache.report(parse_scope({"as_of": "2026-05-31"}, REAL_NOW), 5, REAL_NOW, MINUTES_5)
     assert census is not first
