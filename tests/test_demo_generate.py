@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from justice_tracker.cases.models import Case, CaseLawyer, Event
 from justice_tracker.db import db
@@ -89,3 +89,25 @@ def test_generation_needs_the_demo_data_and_a_fresh_seed(app, demo_org):
 def test_generation_without_demo_data_is_refused(app, ctx):
     result = app.test_cli_runner().invoke(args=["demo", "generate", "--cases", "3"])
     assert result.exit_code != 0 and "flask demo load" in result.output
+
+
+def _analysed() -> bool:
+    """Whether the planner has statistics for the cases table."""
+    if db.engine.dialect.name == "postgresql":
+        query = "SELECT last_analyze IS NOT NULL AND last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relname=:t"
+        return bool(db.session.execute(text(query), {"t": "cases"}).scalar())
+    found = db.session.execute(text("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")).scalar()
+    return found is not None and bool(db.session.execute(text("SELECT 1 FROM sqlite_stat1 WHERE tbl = 'cases'")).all())
+
+
+def test_generation_leaves_the_planner_statistics_fresh(app, demo_org):
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(text("DROP TABLE IF EXISTS sqlite_stat1"))
+        db.session.commit()
+        assert not _analysed()
+    result = app.test_cli_runner().invoke(args=["demo", "generate", "--cases", "3", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    db.session.rollback()
+    assert _analysed()
+    again = app.test_cli_runner().invoke(args=["statistics", "analyze"])
+    assert again.exit_code == 0 and "statistics refreshed" in again.output
