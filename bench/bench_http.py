@@ -12,7 +12,9 @@ own cookie. Then, with no pause between requests, it asks for pages chosen at ra
 seed) among its role's: for clerks and lawyers the board, the first and a later page of the
 case list, and pages of cases and children they may see (ids read from the database
 beforehand); for the oversight user the dashboard as it opens and over a calendar year. Only
-GET requests; anything but a 200 is an error.
+GET requests; anything but a 200 is an error. The application runs with its defaults, so each
+worker reuses an oversight report it built within the last five minutes (`oversight/cache.py`):
+the officer's first dashboard of each scope in each worker is built, the next ones are not.
 
 A request's latency runs from opening the connection to the last byte of the body, so it
 includes the time queued behind the other clients' requests: with no pause, it is about the
