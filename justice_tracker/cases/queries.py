@@ -10,13 +10,15 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from justice_tracker.auth.models import Role, User
-from justice_tracker.cases.models import Case, CaseLawyer, CaseStatus, Child
+from justice_tracker.cases.models import Case, CaseLawyer, CaseStatus, Child, Event
+from justice_tracker.cases.timeline import effective_events
 from justice_tracker.db import db
 from justice_tracker.org.models import Court, Jurisdiction
 
@@ -185,10 +187,36 @@ def search_cases(user: User, filters: CaseFilters, page_size: int) -> Page:
         .options(
             selectinload(Case.child),
             selectinload(Case.court).selectinload(Court.jurisdiction),
-            selectinload(Case.events),
         )
     ).all()
     return Page(items=list(items), total=total, number=number, size=page_size)
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    """What a list shows of an event: its type and instant (and what `effective_events` needs)."""
+
+    id: int
+    case_id: int
+    seq: int
+    type: str
+    at: datetime
+    corrects_id: int | None
+    voids: bool
+    details: None = None
+
+
+def last_events(case_ids: Sequence[int]) -> dict[int, EventSummary]:
+    """Each case's latest standing event, read as plain columns (no details, no ORM objects)."""
+    columns = (Event.id, Event.case_id, Event.seq, Event.type, Event.at, Event.corrects_id, Event.voids)
+    by_case: dict[int, list[EventSummary]] = {}
+    for row in db.session.execute(select(*columns).where(Event.case_id.in_(case_ids))):
+        by_case.setdefault(row.case_id, []).append(EventSummary(*row))
+    return {
+        case_id: max(standing, key=lambda e: (e.at, e.seq))
+        for case_id, events in by_case.items()
+        if (standing := effective_events(events))
+    }
 
 
 def filter_courts(user: User) -> list[Court]:

@@ -24,7 +24,7 @@ from justice_tracker.audit.service import record
 from justice_tracker.auth.access import access, can_edit_case
 from justice_tracker.cases import queries, services
 from justice_tracker.cases.forms import AddLawyerForm, FindChildForm, VersionForm, expected_version
-from justice_tracker.cases.models import Case, CaseStatus, Event
+from justice_tracker.cases.models import Case, CaseStatus
 from justice_tracker.cases.page_support import (
     EDITORS,
     READERS,
@@ -58,7 +58,7 @@ bp = Blueprint("cases", __name__)
 @dataclass
 class CaseRow:
     case: Case
-    last_event: Event | None
+    last_event: queries.EventSummary | None
     held_seconds: int | None
 
 
@@ -75,11 +75,8 @@ def index():
     filters = queries.CaseFilters.from_args(request.args, jurisdictions=[j.code for j in jurisdictions])
     page = queries.search_cases(g.user, filters, current_app.config["PAGE_SIZE"])
     now = utcnow()
-    rows = []
-    for case in page.items:
-        standing = effective_events(case.events)
-        last = max(standing, key=lambda e: (e.at, e.seq), default=None)
-        rows.append(CaseRow(case, last, _held(case, now)))
+    last = queries.last_events([case.id for case in page.items])
+    rows = [CaseRow(case, last.get(case.id), _held(case, now)) for case in page.items]
     used = ",".join(filters.used) or "none"
     detail = f"results={page.total} page={page.number} filters={used} sort={filters.sort}"
     record("case_list_viewed", "case", None, detail=detail)

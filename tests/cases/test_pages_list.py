@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from justice_tracker.auth.models import Role
+from justice_tracker.cases import services
 from justice_tracker.cases.models import Case
+from justice_tracker.db import db
 from tests.cases.test_pages_support import audits, count, post, text
 
 HOSTILE = [
@@ -174,3 +176,22 @@ def test_a_nul_character_is_refused_with_a_clear_error(make, client_for, world):
     response = client_for(clerk).get("/cases?q=%00")
     assert response.status_code == 400
     assert "NUL character" in text(response)
+
+
+def test_the_last_event_shown_is_the_last_that_stands_after_corrections(make, client_for, world):
+    admin, case = make.admin(), world["cases"]["L-100%"]
+    released = datetime(2026, 5, 30, 9, tzinfo=UTC)
+    details = {"kind": "to_parents"}
+    event = services.record_event(admin, case, type="released", at=released, details=details, expected_version=None)
+    db.session.commit()
+    clerk = make.user(Role.CLERK, court=world["london"])
+
+    def row() -> str:
+        html = text(client_for(clerk).get("/cases"))
+        html = html[html.index("L-100%") :]
+        return html[: html.index("</tr>")]
+
+    assert "Released" in row() and "Apprehended" not in row()
+    services.correct_event(admin, case, event, reason="wrong case", void=True, expected_version=None)
+    db.session.commit()
+    assert "Released" not in row() and "Apprehended" in row() and "2026-05-29 13:00 BST" in row()
