@@ -35,7 +35,8 @@ def unmet_condition(conditions: Conditions, case: CaseFacts, *, start: date, end
     if conditions.offence_date_before is not None and offence_date >= conditions.offence_date_before:
         return f"applies to offences before {conditions.offence_date_before.isoformat()}"
     if conditions.reads_age:
-        reason = _age_reason(conditions, case, {AgeAt.OFFENCE: offence_date, AgeAt.START: start, AgeAt.END: end})
+        on = offence_date if conditions.age_at is AgeAt.OFFENCE else start if conditions.age_at is AgeAt.START else end
+        reason = _age_reason(conditions, case, on)
         if reason:
             return reason
     if conditions.reads_offences:
@@ -50,11 +51,10 @@ def age_band(conditions: Conditions) -> str:
     return f"aged {low} or over" if low is not None else f"aged {high} or under"
 
 
-def _age_reason(conditions: Conditions, case: CaseFacts, dates: dict[AgeAt, date]) -> str | None:
+def _age_reason(conditions: Conditions, case: CaseFacts, on: date) -> str | None:
     born = case.child.date_of_birth
     if born is None:
         return f"applies to children {age_band(conditions)}; date of birth not recorded"
-    on = dates[conditions.age_at]
     age = age_on(born, on) if on >= born else 0
     low, high = conditions.age_min, conditions.age_max
     if (low is not None and age < low) or (high is not None and age > high):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from justice_tracker.rules.model import WEEKDAY_EXCLUSIONS, CustodyState, Duration, Exclusion, Rule, Start, Unit
@@ -63,7 +64,11 @@ def rule_limit_text(rule: Rule, limit: Duration) -> str:
 
 def span(length: timedelta) -> str:
     """A span of time, floored to the minute (never shown as reaching a limit it has not reached)."""
-    return format_duration(max(0, int(length.total_seconds())))
+    return _duration_text(max(0, int(length.total_seconds())))
+
+
+# The same spans (hours and minutes after an event) come up case after case.
+_duration_text = lru_cache(maxsize=16384)(format_duration)
 
 
 def local_time(instant: datetime, zone: ZoneInfo) -> str:

@@ -61,8 +61,12 @@ class Extended:
 
 
 def extension_events(timeline: Timeline, rule: Rule, after: datetime, before: datetime | None) -> list[TimelineEvent]:
-    wanted = tuple(EventMatch(name, {"rule": (rule.id,)}) for name in EXTENSION_EVENTS)
-    return timeline.all(wanted, after=after, before=before)
+    return timeline.all(extension_matches(rule), after=after, before=before)
+
+
+def extension_matches(rule: Rule) -> tuple[EventMatch, ...]:
+    """The events that extend `rule`: the engine asks for them once per pack, not once per case."""
+    return tuple(EventMatch(name, {"rule": (rule.id,)}) for name in EXTENSION_EVENTS)
 
 
 def grant(rule: Rule, events: Sequence[TimelineEvent], case: CaseFacts | None, on: date) -> Extended:
