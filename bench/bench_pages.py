@@ -13,7 +13,7 @@ and each builds its report afresh (the reuse of `oversight/cache.py` is switched
 Targets at 100,000 cases: each board's first page and the case page p95 < 100 ms; the oversight
 dashboard for a year < 2 s; the case summary PDF < 1 s.
 
-For each page the SELECT statements it sent are captured and replayed on a raw DBAPI cursor, the
+For each page the SELECT (and SET) statements it sent are captured and replayed on a raw DBAPI cursor, the
 same number of times: the bare database time of the rows the page shows. The app's median over
 that median is how much the application adds on top of the database.
 """
@@ -82,14 +82,16 @@ def _sixty_event_case() -> Case:
 
 
 class Capture:
-    """The SELECT statements sent while it is on, with their parameters, to replay without the app."""
+    """The SELECT statements sent while it is on, with their parameters, to replay without the app; and the
+    SET statements before them (the oversight report's `SET LOCAL jit = off` on PostgreSQL), so that the
+    replay runs with the same settings."""
 
     def __init__(self) -> None:
         self.on = False
         self.statements: list[tuple[str, Any]] = []
 
     def __call__(self, _conn, _cursor, statement, parameters, _context, executemany) -> None:
-        if self.on and not executemany and statement.lstrip().upper().startswith(("SELECT", "WITH")):
+        if self.on and not executemany and statement.lstrip().upper().startswith(("SELECT", "WITH", "SET")):
             self.statements.append((statement, parameters))
 
 
@@ -122,13 +124,14 @@ def _time_bare(app: Flask, statements: list[tuple[str, Any]], runs: int) -> tupl
             rows = 0
             for statement, parameters in statements:  # warm-up, and the row count
                 cursor.execute(statement, parameters)
-                rows += len(cursor.fetchall())
+                rows += len(cursor.fetchall()) if cursor.description is not None else 0
             times = []
             for _ in range(runs):
                 started = time.perf_counter()
                 for statement, parameters in statements:
                     cursor.execute(statement, parameters)
-                    cursor.fetchall()
+                    if cursor.description is not None:  # a SET returns no rows
+                        cursor.fetchall()
                 times.append(time.perf_counter() - started)
             raw.rollback()
         finally:

@@ -132,10 +132,17 @@ class CaseLawyer(db.Model):
 
 class Event(db.Model):
     __tablename__ = "events"
-    __table_args__ = (UniqueConstraint("case_id", "seq", name="uq_events_case_seq"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq", name="uq_events_case_seq"),
+        # Oversight: the events of a type within a period (sentences, diversions), and whether a case has
+        # one of a type by an instant (a hearing scheduled, aftercare). The second also serves every
+        # look-up by case, so case_id needs no index of its own.
+        Index("ix_events_type_at", "type", "at"),
+        Index("ix_events_case_id_type_at", "case_id", "type", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     seq: Mapped[int] = mapped_column(Integer)
     type: Mapped[str] = mapped_column(String(40))
     at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -67,18 +67,15 @@ def _held_cells(scope: Scope, columns: list[str]) -> CellsFor:
     return cells
 
 
-def _values(row: Any, columns: list[Column]) -> dict[str, float]:
-    return {c.key: float(getattr(row, c.key) or 0) for c in columns}
-
-
-def held_tables(scope: Scope, names: Names) -> list[Table]:
-    by_kind = {r.kind: r for r in q.held_at(scope, scope.as_of, "kind")}
+def held_tables(aggregates: q.Aggregates, names: Names) -> list[Table]:
+    scope = aggregates.scope
+    by_kind = aggregates.held_by("kind")
     kind_table = Builder(
         "held_by_kind", "Children in custody at the census instant, by kind of custody", "Kind of custody", HELD_COLUMNS
     )
     totals: dict[str, float] = defaultdict(float)
     for kind in q.KINDS:
-        values = _values(by_kind[kind], HELD_COLUMNS) if kind in by_kind else {c.key: 0.0 for c in HELD_COLUMNS}
+        values = {c.key: by_kind.get(kind, {}).get(c.key, 0.0) for c in HELD_COLUMNS}
         shown = ["held", "past_limit", *(["no_hearing"] if kind in q.PRE_SENTENCE else [])]
         kind_table.add(f"kind:{kind}", KIND_LABELS[kind], _held_cells(scope, shown)(("kind", kind), values))
         for k, v in values.items():
@@ -87,7 +84,7 @@ def held_tables(scope: Scope, names: Names) -> list[Table]:
     tables = [kind_table.total("All custody", _held_cells(scope, all_columns)(ALL, totals))]
 
     court_table = Builder("held_by_court", "Children in custody at the census instant, by court", "Court", HELD_COLUMNS)
-    data = {(r.jurisdiction_code, r.court_id): _values(r, HELD_COLUMNS) for r in q.held_at(scope, scope.as_of, "court")}
+    data = _columns(aggregates.held_by("court"), HELD_COLUMNS)
     cells = _held_cells(scope, all_columns)
     grand = by_jurisdiction(court_table, names, data, "court", names.court, cells)
     tables.append(court_table.total("All courts", cells(ALL, grand)))
@@ -95,10 +92,7 @@ def held_tables(scope: Scope, names: Names) -> list[Table]:
     facility_table = Builder(
         "held_by_facility", "Children in custody at the census instant, by facility", "Facility", FACILITY_COLUMNS
     )
-    data = {
-        (r.jurisdiction_code, r.facility_id or 0): _values(r, FACILITY_COLUMNS)
-        for r in q.held_at(scope, scope.as_of, "facility")
-    }
+    data = _columns(aggregates.held_by("facility"), FACILITY_COLUMNS)
     cells = _held_cells(scope, [c.key for c in FACILITY_COLUMNS])
     grand = by_jurisdiction(
         facility_table, names, data, "facility", lambda f: names.facilities.get(f, NOT_IN_REGISTER), cells
@@ -107,31 +101,29 @@ def held_tables(scope: Scope, names: Names) -> list[Table]:
     return tables
 
 
+def _columns(groups: Mapping[Any, Mapping[str, float]], columns: list[Column]) -> dict[Any, dict[str, float]]:
+    """A table's own columns of each group's sums."""
+    return {group: {c.key: values[c.key] for c in columns} for group, values in groups.items()}
+
+
 def _breach_cells(group: tuple[Any, ...], values: Mapping[str, float]) -> dict[str, Cell]:
     return {"breaches": count("breaches", group, values.get("breaches", 0))}
 
 
-def breach_tables(scope: Scope, names: Names) -> list[Table]:
-    rules = q.breaches(scope, "rule")
-    titles = {f"{r.pack_code}/{r.rule_id}": r.title for r in rules}
-    data = {(r.jurisdiction_code, f"{r.pack_code}/{r.rule_id}"): {"breaches": float(r.breaches)} for r in rules}
+def breach_tables(aggregates: q.Aggregates, names: Names) -> list[Table]:
+    titles = {f"{r.pack_code}/{r.rule_id}": r.title for r in aggregates.breaches}
+    data = {(j, f"{pack}/{rule}"): v for (j, pack, rule), v in aggregates.breaches_by("rule").items()}
     rule_table = Builder(
         "breaches_by_rule", "Breaches of binding limits in the period, by rule", "Rule", BREACH_COLUMNS
     )
     grand = by_jurisdiction(rule_table, names, data, "rule", lambda k: f"{titles.get(k, k)} ({k})", _breach_cells)
     tables = [rule_table.total("All rules", _breach_cells(ALL, grand))]
 
-    data = {(r.jurisdiction_code, r.court_id): {"breaches": float(r.breaches)} for r in q.breaches(scope, "court")}
     court_table = Builder(
         "breaches_by_court", "Breaches of binding limits in the period, by court", "Court", BREACH_COLUMNS
     )
-    grand = by_jurisdiction(court_table, names, data, "court", names.court, _breach_cells)
+    grand = by_jurisdiction(court_table, names, aggregates.breaches_by("court"), "court", names.court, _breach_cells)
     tables.append(court_table.total("All courts", _breach_cells(ALL, grand)))
-
-    data = {}
-    for r in q.breaches(scope, "facility"):
-        place = (r.facility_id or 0) if r.held else -1
-        data[(r.jurisdiction_code, place)] = {"breaches": float(r.breaches)}
 
     def place_label(place: int) -> str:
         return NOT_HELD if place == -1 else names.facilities.get(place, NOT_IN_REGISTER)
@@ -142,6 +134,7 @@ def breach_tables(scope: Scope, names: Names) -> list[Table]:
         "Facility",
         BREACH_COLUMNS,
     )
+    data = aggregates.breaches_by("facility")
     grand = by_jurisdiction(facility_table, names, data, "facility", place_label, _breach_cells)
     tables.append(facility_table.total("All places", _breach_cells(ALL, grand)))
     return tables
@@ -151,8 +144,8 @@ def _number(value: Any) -> float | None:
     return float(value) if value is not None else None
 
 
-def length_tables(scope: Scope) -> list[Table]:
-    stats = {r.g0: r for r in q.length_stats(scope, "all", q.KINDS)}
+def length_tables(aggregates: q.Aggregates) -> list[Table]:
+    stats = aggregates.episodes.lengths["all"]
     table = Builder(
         "length_by_kind",
         "Length of custody episodes that ended in the period",
@@ -162,7 +155,7 @@ def length_tables(scope: Scope) -> list[Table]:
     )
     total = 0
     for kind in q.KINDS:
-        r = stats.get(kind)
+        r = stats.get((kind,))
         n = int(r.n) if r is not None else 0
         total += n
         key = ("ended", ("kind", kind))
@@ -178,7 +171,7 @@ def length_tables(scope: Scope) -> list[Table]:
         )
     tables = [table.total("All custody", {"ended": count("ended", ALL, total)})]
 
-    buckets = q.histogram(scope, q.PRETRIAL)
+    buckets = aggregates.episodes.buckets
     hist = Builder(
         "pretrial_histogram",
         "Length of pre-trial detention episodes that ended in the period",
@@ -188,16 +181,17 @@ def length_tables(scope: Scope) -> list[Table]:
     for index, (low, high) in enumerate(q.BUCKETS):
         group = ("kind", q.PRETRIAL, "bucket", index)
         hist.add(f"bucket:{index}", q.bucket_label(low, high), {"ended": count("ended", group, buckets.get(index, 0))})
-    pretrial = stats.get(q.PRETRIAL)
+    pretrial = stats.get((q.PRETRIAL,))
     pretrial_n = int(pretrial.n) if pretrial is not None else 0
     tables.append(hist.total("All pre-trial detention", {"ended": count("ended", ("kind", q.PRETRIAL), pretrial_n)}))
     return tables
 
 
-def trend_table(scope: Scope) -> Table:
+def trend_table(aggregates: q.Aggregates) -> Table:
+    scope = aggregates.scope
     months = scope.months()
-    started = q.started_by_month(scope)
-    breached = q.breaches_by_month(scope)
+    started = aggregates.episodes.started
+    breached = aggregates.breaches_by("month")
     held = q.held_at_instants(scope, [end for _label, _start, end in months])
     table = Builder(
         "trends",
@@ -211,7 +205,7 @@ def trend_table(scope: Scope) -> Table:
         values = {
             "apprehensions": started.get((i, q.POLICE), 0),
             "remands": started.get((i, q.PRETRIAL), 0),
-            "breaches": breached.get(i, 0),
+            "breaches": int(breached.get(i, {}).get("breaches", 0)),
         }
         for k, v in values.items():
             totals[k] += v

@@ -10,6 +10,7 @@ name within the case's jurisdiction; `relink_facility` keeps the match when the 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, update
@@ -30,6 +31,7 @@ APPREHENSION, REMAND_AFTER_ARREST, REMAND_FROM_LIBERTY, SENTENCE = (
     "remand_from_liberty",
     "custodial_sentence",
 )
+PRE_SENTENCE = (CustodyKind.POLICE, CustodyKind.PRETRIAL)
 # JDAI's "detention reason": how the child came into the episode.
 REASONS = {
     APPREHENSION: "Apprehended (police custody)",
@@ -83,6 +85,8 @@ def store(case: Case, facilities: dict[str | None, int] | None = None) -> list[S
     zone = ZoneInfo(case.time_zone)
     born = case.child.date_of_birth
     offence_class = lead_offence_class(list(case.offences))
+    spell_ends = _spell_ends(found)
+    aftercare = sorted(e.at for e in timeline if e.type == "aftercare_started")
     rows, run_start, previous = [], None, None
     for position, episode in enumerate(found):
         if previous is None or previous.end != episode.start:
@@ -94,6 +98,7 @@ def store(case: Case, facilities: dict[str | None, int] | None = None) -> list[S
             child_id=case.child_id,
             jurisdiction_code=case.jurisdiction_code,
             court_id=case.court_id,
+            sex=case.child.sex,
             position=position,
             kind=episode.kind.value,
             reason=_reason(episode, previous),
@@ -104,6 +109,8 @@ def store(case: Case, facilities: dict[str | None, int] | None = None) -> list[S
             run_start=run_start,
             age_band=age_band(age),
             offence_class=offence_class[:40],
+            ends_spell=position in spell_ends,
+            aftercare_at=_first_from(aftercare, episode.end),
         )
         row.placements = [
             StoredPlacement(
@@ -121,6 +128,30 @@ def store(case: Case, facilities: dict[str | None, int] | None = None) -> list[S
         previous = episode
     db.session.add_all(rows)
     return rows
+
+
+def _spell_ends(found: list[CustodyEpisode]) -> set[int]:
+    """Positions of the episodes that end a pre-sentence spell: per custody run, its last police custody
+    or pre-trial detention episode (latest end, then position), when all of them have ended."""
+    runs: dict[datetime, list[int]] = {}
+    run_start = None
+    for position, episode in enumerate(found):
+        if position == 0 or found[position - 1].end != episode.start:
+            run_start = episode.start
+        if episode.kind in PRE_SENTENCE:
+            runs.setdefault(run_start, []).append(position)
+    ends = set()
+    for positions in runs.values():
+        if all(found[p].end is not None for p in positions):
+            ends.add(max(positions, key=lambda p: (found[p].end, p)))
+    return ends
+
+
+def _first_from(instants: list[datetime], start: datetime | None) -> datetime | None:
+    """The first of the sorted `instants` at or after `start` (None: `start` is None, or there is none)."""
+    if start is None:
+        return None
+    return next((moment for moment in instants if moment >= start), None)
 
 
 def _name_key(name: str | None) -> str | None:

@@ -14,11 +14,11 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from justice_tracker.cases.models import Case
 from justice_tracker.db import db
-from justice_tracker.org.models import Court, Facility
+from justice_tracker.org.models import Court, Facility, Jurisdiction
 from justice_tracker.oversight import queries as q
 from justice_tracker.oversight.dashboard import held_measure
 from justice_tracker.oversight.layout import (
@@ -208,7 +208,9 @@ def scope_population(scope: Scope, figures: Mapping[tuple[str, str], tuple[int, 
             return None, f"no child population entered for {scope.jurisdiction}"
         return found[0], f"{scope.jurisdiction}, {found[1]}"
     # Every jurisdiction with a case: the children counted come from these.
-    codes = sorted(db.session.scalars(select(Case.jurisdiction_code).distinct()))
+    # A jurisdiction with a case: one index look-up per jurisdiction, rather than reading every case.
+    with_cases = exists().where(Case.jurisdiction_code == Jurisdiction.code)
+    codes = sorted(db.session.scalars(select(Jurisdiction.code).where(with_cases)))
     missing = [c for c in codes if (c, "") not in figures]
     if missing or not codes:
         return None, "no child population entered for " + ", ".join(missing or ["any jurisdiction"])
@@ -230,19 +232,20 @@ def _percent_row(
     }
 
 
-def indicator_tables(scope: Scope, names: Names) -> Computed:
+def indicator_tables(aggregates: q.Aggregates, names: Names) -> Computed:
+    scope = aggregates.scope
     equations: list[Equation] = []
     unpublished: dict[Hashable, int] = {}
     figures = populations(census_year(scope))
     population, population_note = scope_population(scope, figures)
-    held = {r.kind: r for r in q.held_at(scope, scope.as_of, "kind")}
-    held_all = sum(int(r.held) for r in held.values())
-    presentence = sum(int(held[k].held) for k in q.PRE_SENTENCE if k in held)
-    not_separated = sum(int(r.not_separated) for r in held.values())
-    unknown = sum(int(r.separation_unknown) for r in held.values())
-    by_area = q.children_apprehended(scope, by_area=True)
+    held = aggregates.held_by("kind")
+    held_all = sum(int(r["held"]) for r in held.values())
+    presentence = sum(int(held[k]["held"]) for k in q.PRE_SENTENCE if k in held)
+    not_separated = sum(int(r["not_separated"]) for r in held.values())
+    unknown = sum(int(r["separation_unknown"]) for r in held.values())
+    episodes = aggregates.episodes
     # Counted once per area (a child apprehended in two areas counts in each), so that areas add up.
-    apprehended = sum(int(r.children) for r in by_area)
+    apprehended = sum(episodes.apprehended.values())
     held_key, pre_key = (held_measure("held", scope), ALL), (held_measure("held_pre", scope), ALL)
     equations.append(sums_to([(held_measure("held", scope), ("kind", k)) for k in q.PRE_SENTENCE], pre_key))
 
@@ -260,7 +263,7 @@ def indicator_tables(scope: Scope, names: Names) -> Computed:
         2: rate_row(held_key, held_all),
         3: rate_row(pre_key, presentence),
     }
-    spells = next(iter(q.presentence_spells(scope)), None)
+    spells = episodes.spells
     spell_key = ("spells", ALL)
     rows[4] = {
         "value": derived(_float(spells, "median"), spell_key, kind=DAYS),
@@ -268,7 +271,7 @@ def indicator_tables(scope: Scope, names: Names) -> Computed:
         "unit": plain("days (median)"),
         "note": derived(_p90_note(spells), spell_key, kind=TEXT),
     }
-    sentenced = next((r for r in q.length_stats(scope, "all", (q.SENTENCED,))), None)
+    sentenced = episodes.lengths["all"].get((q.SENTENCED,))
     ended_key = ("ended", ("kind", q.SENTENCED))
     rows[5] = {
         "value": derived(_float(sentenced, "median"), ended_key, kind=DAYS),
@@ -293,12 +296,11 @@ def indicator_tables(scope: Scope, names: Names) -> Computed:
             kind=TEXT,
         ),
     }
-    sentencing = q.sentencing(scope)
-    rows[9] = _percent_row("custodial", int(sentencing.custodial), int(sentencing.sentenced), unpublished, equations)
-    diverted = q.diversion(scope)
-    rows[10] = _percent_row("diverted", int(diverted.diverted), int(diverted.total), unpublished, equations)
-    after = q.aftercare(scope)
-    rows[11] = _percent_row("aftercare", int(after.aftercare), int(after.released), unpublished, equations)
+    events = q.sentences_and_diversions(scope)
+    rows[9] = _percent_row("custodial", int(events.custodial), int(events.sentenced), unpublished, equations)
+    total = int(events.diverted_or_sentenced)
+    rows[10] = _percent_row("diverted", int(events.diverted), total, unpublished, equations)
+    rows[11] = _percent_row("aftercare", episodes.aftercare, episodes.released, unpublished, equations)
     register = q.facility_register(scope)
     facilities = sum(int(r.facilities) for r in register)
     inspected = sum(int(r.inspected) for r in register)
@@ -322,7 +324,8 @@ def indicator_tables(scope: Scope, names: Names) -> Computed:
             cells = {"value": plain("not recorded", kind=TEXT), "note": plain(indicator.how)}
         label = f"{indicator.number}. {indicator.name}" + (" (core)" if indicator.core else "")
         builder.add(f"indicator:{indicator.number}", label, cells)
-    tables = [builder.table, _area_table(scope, names, figures, by_area), _policy_table(scope, names, facts, register)]
+    area_table = _area_table(aggregates, names, figures)
+    tables = [builder.table, area_table, _policy_table(scope, names, facts, register)]
     tables.append(_register_table(scope, names))
     return Computed(tables, equations, unpublished)
 
@@ -371,20 +374,19 @@ AREA_COLUMNS = [
 AREA_MEASURES = (("apprehended", "rate1"), ("held", "rate2"))
 
 
-def _area_table(
-    scope: Scope, names: Names, figures: Mapping[tuple[str, str], tuple[int, int]], apprehended: list[Any]
-) -> Table:
+def _area_table(aggregates: q.Aggregates, names: Names, figures: Mapping[tuple[str, str], tuple[int, int]]) -> Table:
     """Indicators 1 and 2 per area. Indicator 3 (held before sentence) stays whole-scope only: next to the
     children held per area, it would give the sentenced children of each area by subtraction."""
+    scope = aggregates.scope
     data: dict[tuple[str, str], dict[str, float]] = {}
 
     def row(code: str, area: str | None) -> dict[str, float]:
         return data.setdefault((code, area or ""), {"apprehended": 0.0, "held": 0.0})
 
-    for r in apprehended:
-        row(r[0], r[1])["apprehended"] += float(r.children)
-    for r in q.held_at(scope, scope.as_of, "area"):
-        row(r[0], r[1])["held"] += float(r.held)
+    for (code, area), children in aggregates.episodes.apprehended.items():
+        row(code, area)["apprehended"] += float(children)
+    for (code, area), values in aggregates.held_by("area").items():
+        row(code, area)["held"] += values["held"]
     if scope.court_id is None and scope.facility_id is None:
         # An area with a population but nothing counted is shown, with zeros.
         for code, area in figures:

@@ -26,7 +26,6 @@ from justice_tracker.oversight.layout import (
     by_jurisdiction,
     count,
     derived,
-    numbers,
     plain,
     ratio,
     words,
@@ -35,7 +34,6 @@ from justice_tracker.oversight.scope import Scope
 from justice_tracker.oversight.tables import DAYS, NUMBER, PERCENT, RATE, RATIO, Cell, Column, Table
 from justice_tracker.programmes.vocabulary import type_label
 
-FLOW_MEASURES = ("apprehensions", "remands", "releases", "held_during", "child_seconds", "los_days")
 RATE_COLUMNS = ("apprehensions", "rate", "rr")
 PRETRIAL_REASONS = (REMAND_AFTER_ARREST, REMAND_FROM_LIBERTY)
 IN_HELD = ("held_during", None)  # some of the episodes held during the period
@@ -94,31 +92,30 @@ def _restrict(cells: dict[str, Cell], columns: list[Column]) -> dict[str, Cell]:
     return {k: v for k, v in cells.items() if k in keys}
 
 
-def jdai_tables(scope: Scope, names: Names) -> list[Table]:
-    days = scope.days
-    overall = numbers(q.flows(scope, "all")[0]._mapping, FLOW_MEASURES)
-    overall_median = next((r.median for r in q.length_stats(scope, "all")), None)
-    total_cells = _cells((), overall, overall_median, days)
+def jdai_tables(aggregates: q.Aggregates, names: Names) -> list[Table]:
+    days = aggregates.scope.days
+    lengths = aggregates.episodes.lengths
+    overall = aggregates.flows_by("all").get((), dict.fromkeys(q.FLOW_MEASURES, 0.0))
+    overall_stats = lengths["all"].get((q.PRETRIAL,))
+    total_cells = _cells((), overall, overall_stats.median if overall_stats is not None else None, days)
     tables = []
     for dim, (header, label) in DIMENSIONS.items():
         columns = [c for c in JDAI_COLUMNS if dim != "reason" or c.key not in RATE_COLUMNS]
         builder = Builder(f"jdai_{dim}", f"Pre-trial detention (JDAI), by {header.lower()}", header, columns)
-        medians = {r.g1: r.median for r in q.length_stats(scope, dim)}
-        rows = q.flows(scope, dim)
+        medians = {group: r.median for (_kind, group), r in lengths[dim].items()}
+        groups = aggregates.flows_by(dim)
         if dim == "reason":  # the other reasons start police custody or a sentence, never a pre-trial detention
-            rows = [r for r in rows if r[0] in PRETRIAL_REASONS]
-        for r in sorted(rows, key=lambda r: label(r[0])):
-            value = r[0] if r[0] is not None else ""
-            cells = _cells((dim, value), numbers(r._mapping, FLOW_MEASURES), medians.get(r[0]), days)
+            groups = {g: values for g, values in groups.items() if g in PRETRIAL_REASONS}
+        for group, values in sorted(groups.items(), key=lambda item: label(item[0])):
+            value = group if group is not None else ""
+            cells = _cells((dim, value), values, medians.get(group), days)
             builder.add(f"{dim}:{value}", label(value), _restrict(cells, columns))
         table = builder.total("All", _restrict(total_cells, columns))
         tables.append(table if dim == "reason" else _relative_rates(table))
     for dim, header in (("court", "Court"), ("area", "Area")):
         builder = Builder(f"jdai_{dim}", f"Pre-trial detention (JDAI), by {header.lower()}", header, JDAI_COLUMNS)
-        medians = {(r.g1, r.g2 if r.g2 is not None else ""): r.median for r in q.length_stats(scope, dim)}
-        data = {
-            (r[0], r[1] if r[1] is not None else ""): numbers(r._mapping, FLOW_MEASURES) for r in q.flows(scope, dim)
-        }
+        medians = {key[1:]: r.median for key, r in lengths[dim].items()}  # (jurisdiction, court or area)
+        data = aggregates.flows_by(dim)
 
         def cells(group: tuple[Any, ...], values: Mapping[str, float], _medians: dict = medians) -> dict[str, Cell]:
             median = _medians.get((group[1], group[3])) if len(group) == 4 else None
@@ -132,7 +129,7 @@ def jdai_tables(scope: Scope, names: Names) -> list[Table]:
 
 # -- alternative programmes -----------------------------------------------------------------------------------
 
-OUTCOMES = ("referrals", "started", "completed", "fta", "new_offence")
+OUTCOMES = q.REFERRAL_MEASURES
 IN_STARTED, ENDED = ("started", None), ("started", "end")  # completed and failed to attend are disjoint
 REFERRAL_COLUMNS = [
     Column("referrals", "Referrals", definition="Referrals to an alternative programme made in the period."),
@@ -193,24 +190,22 @@ def _capacity_table(scope: Scope) -> Table:
 
 def programme_tables(scope: Scope, names: Names) -> list[Table]:
     tables = [_capacity_table(scope)]
+    referrals = q.referral_outcomes(scope)
     overall: dict[str, float] = defaultdict(float)
     for dim, (header, label) in REFERRAL_DIMENSIONS.items():
         title = f"Referrals to alternatives made in the period, by {header.lower()}"
         builder = Builder(f"referrals_{dim}", title, header, REFERRAL_COLUMNS)
         overall = defaultdict(float)
-        for r in sorted(q.referral_outcomes(scope, dim), key=lambda r: label(r.g0)):
-            values = numbers(r._mapping, OUTCOMES)
+        groups = q.group_sums(referrals, q.REFERRAL_KEYS[dim], OUTCOMES)
+        for group, values in sorted(groups.items(), key=lambda item: label(item[0])):
             for m, v in values.items():
                 overall[m] += v
-            builder.add(f"{dim}:{r.g0}", label(r.g0), _referral_cells((dim, r.g0), values))
+            builder.add(f"{dim}:{group}", label(group), _referral_cells((dim, group), values))
         tables.append(builder.total("All referrals", _referral_cells(ALL, overall)))
     for dim, header in (("court", "Court"), ("area", "Area")):
         title = f"Referrals to alternatives made in the period, by {header.lower()}"
         builder = Builder(f"referrals_{dim}", title, header, REFERRAL_COLUMNS)
-        data = {
-            (r.g0, r.g1 if r.g1 is not None else ""): numbers(r._mapping, OUTCOMES)
-            for r in q.referral_outcomes(scope, dim)
-        }
+        data = q.group_sums(referrals, q.REFERRAL_KEYS[dim], OUTCOMES)
         label = names.court if dim == "court" else (lambda a: a or NO_AREA)
         by_jurisdiction(builder, names, data, dim, label, _referral_cells)
         tables.append(builder.total("All referrals", _referral_cells(ALL, overall)))

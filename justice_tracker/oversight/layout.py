@@ -97,10 +97,6 @@ class Names:
         return self.courts.get(court_id, str(court_id))
 
 
-def numbers(values: Mapping[str, Any], measures: tuple[str, ...]) -> dict[str, float]:
-    return {m: float(values.get(m) or 0) for m in measures}
-
-
 def by_jurisdiction(
     builder: Builder,
     names: Names,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from justice_tracker.db import UTCDateTime, db
@@ -22,6 +22,11 @@ class StoredEpisode(db.Model):
     """One custody episode of a case: [start_at, end_at), end_at NULL while it lasts."""
 
     __tablename__ = "custody_episodes"
+    __table_args__ = (
+        # Episodes of a kind started, or ended, within a period: an index range each, not half the table.
+        Index("ix_custody_episodes_kind_start_at", "kind", "start_at"),
+        Index("ix_custody_episodes_kind_end_at", "kind", "end_at", "start_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -29,8 +34,9 @@ class StoredEpisode(db.Model):
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
     jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
     court_id: Mapped[int] = mapped_column(ForeignKey("courts.id"), index=True)
+    sex: Mapped[str] = mapped_column(String(1))
     position: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(30), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
     # Why the child came into this episode (`episodes.REASONS`): JDAI's "detention reason".
     reason: Mapped[str] = mapped_column(String(30))
     start_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -44,6 +50,12 @@ class StoredEpisode(db.Model):
     # At the episode's start: the child's age band (court's local date) and the case's most serious offence class.
     age_band: Mapped[str] = mapped_column(String(30))
     offence_class: Mapped[str] = mapped_column(String(40))
+    # Worked out from the case's other episodes and events when stored, so that the oversight year reads no
+    # other row per episode. True for the police custody or pre-trial detention episode that ends a
+    # pre-sentence spell: the last of its custody run's (latest end, then position), all of them ended.
+    ends_spell: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The first aftercare started (an effective `aftercare_started` event) at or after the episode's end.
+    aftercare_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     placements: Mapped[list[StoredPlacement]] = relationship(
         back_populates="episode", order_by="StoredPlacement.position", cascade="all, delete-orphan"
@@ -54,6 +66,12 @@ class StoredPlacement(db.Model):
     """Where the child was held within an episode, from start_at until end_at (NULL: still there)."""
 
     __tablename__ = "custody_placements"
+    __table_args__ = (
+        # Who was held at an instant, or at each month end: placements started by it (or ending after it),
+        # answered from the index alone.
+        Index("ix_custody_placements_start_at_end_at", "start_at", "end_at"),
+        Index("ix_custody_placements_end_at_start_at", "end_at", "start_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     episode_id: Mapped[int] = mapped_column(ForeignKey("custody_episodes.id"), index=True)
@@ -64,9 +82,8 @@ class StoredPlacement(db.Model):
     facility_id: Mapped[int | None] = mapped_column(ForeignKey("facilities.id"), index=True)
     # As the event said; NULL when it did not say (the register's flag then applies).
     separated_from_adults: Mapped[bool | None] = mapped_column(Boolean)
-    start_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    # Who was held at an instant: placements ending after it (or not yet), a recent few.
-    end_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     episode: Mapped[StoredEpisode] = relationship(back_populates="placements")
 

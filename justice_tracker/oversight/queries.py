@@ -1,9 +1,14 @@
 """Oversight aggregates: every count, sum, mean, median and percentile is computed by the database.
 
-Each function is one `GROUP BY` query (medians and 90th percentiles use window functions)
-over the stored custody episodes and placements, the stored deadlines, the events and the
-referrals, and returns a few rows per group, never a row per case. They run unchanged on
-SQLite and PostgreSQL (dialect differences live in `oversight.sql`).
+The report reads each table once or twice, not once per breakdown: a query groups by every
+dimension at once (reason, sex, age band, offence class, court...) and returns a few rows per
+combination, never a row per case; the tables then add those rows up per dimension
+(`group_sums`). Medians and 90th percentiles are per group, so they cannot be added up: one
+statement ranks the episodes that ended in the period once per breakdown (window functions
+over one materialised set of rows). A period is usually one year of a longer registry, so
+every query reads an index range of its period (or of the census instant), and the events are
+read only for what no stored row says (sentences, diversions, aftercare, hearings). They run
+unchanged on SQLite and PostgreSQL (dialect differences live in `oversight.sql`).
 
 Definitions (the README's *Oversight* section says the same in words):
 
@@ -19,11 +24,13 @@ Definitions (the README's *Oversight* section says the same in words):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import Float, Integer, String, and_, case, cast, exists, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement, Select
 
@@ -56,6 +63,7 @@ BREACH_STATUSES = (Status.BREACHED.value, Status.MET_LATE.value)
 # Lengths of stay, in days: the histogram's buckets [low, high).
 BUCKETS = ((0, 1), (1, 8), (8, 31), (31, 91), (91, 181), (181, 366), (366, None))
 AGE_BANDS = ((10, "under 10"), (12, "10–11"), (14, "12–13"), (16, "14–15"), (18, "16–17"))
+AREA = func.coalesce(Court.area, "")
 
 
 def bucket_label(low: int, high: int | None) -> str:
@@ -70,16 +78,55 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _sum_if(condition: ColumnElement[bool], value: ColumnElement[Any]) -> ColumnElement[float]:
-    return func.coalesce(func.sum(case((condition, value), else_=0.0)), 0.0)
-
-
 def _rows(stmt: Select) -> list[Any]:
     return list(db.session.execute(stmt))
 
 
+def _summed(inner: Select, groups: int, count: str | None = None) -> list[Any]:
+    """`inner` grouped by its first `groups` columns: the sum of each other column (a value per row) and,
+    named `count`, the number of rows."""
+    source = inner.subquery()
+    keys, values = list(source.c)[:groups], list(source.c)[groups:]
+    counted = [func.count().label(count)] if count else []
+    return _rows(select(*keys, *counted, *(func.sum(v).label(v.name) for v in values)).group_by(*keys))
+
+
 def _in_period(column: Any, scope: Scope) -> ColumnElement[bool]:
     return and_(column >= at(scope.start), column < at(scope.end))
+
+
+def _month_of(column: Any, scope: Scope) -> ColumnElement[int]:
+    """The index into `scope.months()` of an instant within the period.
+
+    One WHEN per month, the last one too: the expression is never a constant, which PostgreSQL
+    would refuse to group by (a one-month period)."""
+    return case(*[(column < at(end), index) for index, (_label, _start, end) in enumerate(scope.months())])
+
+
+def group_sums(
+    rows: Iterable[Any], key: Callable[[Any], Hashable], measures: Sequence[str]
+) -> dict[Hashable, dict[str, float]]:
+    """The sums of `measures` per `key(row)`, in the order the keys first appear.
+
+    The queries group by every dimension at once; this is how a table gets its own breakdown.
+    """
+    out: dict[Hashable, dict[str, float]] = {}
+    for row in rows:
+        sums = out.setdefault(key(row), dict.fromkeys(measures, 0.0))
+        for measure in measures:
+            sums[measure] += float(getattr(row, measure) or 0)
+    return out
+
+
+def _where(scope: Scope, jurisdiction: Any, court: Any, facility: Any) -> list[ColumnElement[bool]]:
+    """The scope's jurisdiction, court and facility, as conditions on these columns (None: not filtered)."""
+    wanted = ((jurisdiction, scope.jurisdiction), (court, scope.court_id), (facility, scope.facility_id))
+    return [column == value for column, value in wanted if value is not None and column is not None]
+
+
+def _placement_filters(scope: Scope) -> list[ColumnElement[bool]]:
+    """The scope's jurisdiction, court and facility, for placements joined to their episode."""
+    return _where(scope, E.jurisdiction_code, E.court_id, P.facility_id)
 
 
 # -- who is held at an instant --------------------------------------------------------------------------------
@@ -96,83 +143,73 @@ def past_binding_limit(moment: datetime) -> ColumnElement[bool]:
 
 def no_hearing_scheduled(moment: datetime) -> ColumnElement[bool]:
     """Police custody or pre-trial detention with no hearing recorded by `moment` for a date after it."""
-    return and_(
-        E.kind.in_(PRE_SENTENCE),
-        ~exists().where(
+    hearing = (
+        select(Event.id)
+        .where(
             Event.case_id == E.case_id,
             Event.type == "hearing_scheduled",
             effective(Event),
             Event.at <= at(moment),
             Event.details["hearing_at"].as_string() > instant_text(moment),
-        ),
+        )
+        .limit(1)
+        .scalar_subquery()
     )
+    # A scalar sub-select rather than NOT EXISTS: PostgreSQL would hash an EXISTS into one read of every
+    # hearing scheduled in the registry, where the held children's cases are a few index look-ups each.
+    return and_(E.kind.in_(PRE_SENTENCE), hearing.is_(None))
 
 
 def _separated() -> ColumnElement[Any]:
     return func.coalesce(P.separated_from_adults, Facility.separated_from_adults)
 
 
-HELD_DIMENSIONS = {
-    "kind": lambda: [E.kind],
-    "court": lambda: [E.jurisdiction_code, E.court_id],
-    "area": lambda: [E.jurisdiction_code, func.coalesce(Court.area, "")],
-    "facility": lambda: [E.jurisdiction_code, P.facility_id],
+HELD_MEASURES = ("held", "past_limit", "no_hearing", "not_separated", "separation_unknown")
+# What each census table groups by, taken from the rows of `held_at`.
+HELD_KEYS: dict[str, Callable[[Any], Hashable]] = {
+    "kind": lambda r: r.kind,
+    "court": lambda r: (r.jurisdiction_code, r.court_id),
+    "area": lambda r: (r.jurisdiction_code, r.area),
+    "facility": lambda r: (r.jurisdiction_code, r.facility_id or 0),
 }
 
 
-def _where(scope: Scope, jurisdiction: Any, court: Any, facility: Any) -> list[ColumnElement[bool]]:
-    """The scope's jurisdiction, court and facility, as conditions on these columns (None: not filtered)."""
-    wanted = ((jurisdiction, scope.jurisdiction), (court, scope.court_id), (facility, scope.facility_id))
-    return [column == value for column, value in wanted if value is not None and column is not None]
-
-
-def _place_filters(scope: Scope, placement: Any) -> list[ColumnElement[bool]]:
-    """The scope's jurisdiction, court and facility, the facility being `placement`'s."""
-    return _where(scope, E.jurisdiction_code, E.court_id, placement.facility_id)
-
-
-def _placement_filters(scope: Scope) -> list[ColumnElement[bool]]:
-    return _place_filters(scope, P)
-
-
-def held_at(scope: Scope, moment: datetime, by: str) -> list[Any]:
-    """Per group: held, past a binding limit, with no hearing scheduled, not separated from adults, and with
-    separation not recorded."""
-    dims = HELD_DIMENSIONS[by]()
+def held_at(scope: Scope, moment: datetime) -> list[Any]:
+    """Per kind, court (and its area) and facility: held, past a binding limit, with no hearing scheduled,
+    not separated from adults, and with separation not recorded (`HELD_KEYS` adds them up per table)."""
     separated = _separated()
-    stmt = (
+    dims = [E.kind, E.jurisdiction_code, E.court_id, AREA.label("area"), P.facility_id]
+    inner = (
         select(
             *dims,
-            func.count().label("held"),
-            _count_if(past_binding_limit(moment)).label("past_limit"),
-            _count_if(no_hearing_scheduled(moment)).label("no_hearing"),
-            _count_if(separated.is_(False)).label("not_separated"),
-            _count_if(separated.is_(None)).label("separation_unknown"),
+            case((past_binding_limit(moment), 1), else_=0).label("past_limit"),
+            case((no_hearing_scheduled(moment), 1), else_=0).label("no_hearing"),
+            case((separated.is_(False), 1), else_=0).label("not_separated"),
+            case((separated.is_(None), 1), else_=0).label("separation_unknown"),
         )
         .select_from(P)
         .join(E, E.id == P.episode_id)
         .join(Court, Court.id == E.court_id)
         .outerjoin(Facility, Facility.id == P.facility_id)
         .where(open_at(P.start_at, P.end_at, moment), *_placement_filters(scope))
-        .group_by(*dims)
     )
-    return _rows(stmt)
+    return _summed(inner, len(dims), count="held")
 
 
 def held_at_instants(scope: Scope, instants: Sequence[datetime]) -> dict[int, int]:
-    """Placements open at each of `instants` (month ends), by index, in one query."""
+    """Placements open at each of `instants` (month ends), by index, in one pass over the placements
+    open at any of them."""
     if not instants:
         return {}
-    points = union_all(*(select(literal(i).label("i"), at(t).label("t")) for i, t in enumerate(instants))).subquery()
     stmt = (
-        select(points.c.i, func.count(P.id))
-        .select_from(points)
-        .join(P, and_(P.start_at <= points.c.t, or_(P.end_at.is_(None), P.end_at > points.c.t)))
-        .join(E, E.id == P.episode_id)
-        .where(*_placement_filters(scope))
-        .group_by(points.c.i)
+        select(*[_count_if(open_at(P.start_at, P.end_at, t)) for t in instants])
+        .select_from(P)
+        .where(P.start_at <= at(max(instants)), or_(P.end_at.is_(None), P.end_at > at(min(instants))))
     )
-    return {int(i): int(n) for i, n in db.session.execute(stmt)}
+    if scope.jurisdiction is not None or scope.court_id is not None:
+        stmt = stmt.join(E, E.id == P.episode_id)
+    row = db.session.execute(stmt.where(*_placement_filters(scope))).one()
+    return {index: int(n) for index, n in enumerate(row)}
 
 
 def held_list(scope: Scope, moment: datetime, limit: int = 500) -> list[Any]:
@@ -196,260 +233,354 @@ def held_list(scope: Scope, moment: datetime, limit: int = 500) -> list[Any]:
 
 # -- breaches -------------------------------------------------------------------------------------------------
 
+BREACH_KEYS: dict[str, Callable[[Any], Hashable]] = {
+    "rule": lambda r: (r.jurisdiction_code, r.pack_code, r.rule_id),
+    "court": lambda r: (r.jurisdiction_code, r.court_id),
+    # Where the child was when the limit passed: a facility (0: not in the register), or -1 (not in custody).
+    "facility": lambda r: (r.jurisdiction_code, (r.facility_id or 0) if r.held else -1),
+    "month": lambda r: r.month,
+}
 
-def _breached(stmt: Select, scope: Scope, placement: Any) -> Select:
-    """`stmt` over the binding breaches in the period, joined to their case and to where the child was held then."""
+
+def breaches(scope: Scope) -> list[Any]:
+    """Binding breaches due in the period, per rule (with its title), court, facility where the child was
+    held when the limit passed (if held) and month (`BREACH_KEYS` adds them up per table)."""
+    placement = aliased(P)
     held_then = and_(
         placement.case_id == CaseDeadline.case_id,
         placement.start_at <= CaseDeadline.due,
         or_(placement.end_at.is_(None), placement.end_at > CaseDeadline.due),
     )
-    conditions = [
-        CaseDeadline.advisory.is_(False),
-        _in_period(CaseDeadline.due, scope),
-        status_at(scope.as_of).in_(BREACH_STATUSES),
-        *_where(scope, Case.jurisdiction_code, CaseDeadline.court_id, placement.facility_id),
-    ]
-    return stmt.join(Case, Case.id == CaseDeadline.case_id).outerjoin(placement, held_then).where(*conditions)
-
-
-def breaches(scope: Scope, by: str) -> list[Any]:
-    """Binding breaches due in the period, per rule, court or facility (where the child was)."""
-    placement = aliased(P)
-    dims: list[Any] = {
-        "rule": [Case.jurisdiction_code, CaseDeadline.pack_code, CaseDeadline.rule_id],
-        "court": [Case.jurisdiction_code, CaseDeadline.court_id],
-        "facility": [Case.jurisdiction_code, placement.facility_id, (placement.id.is_not(None)).label("held")],
-    }[by]
-    extra = [func.max(CaseDeadline.title).label("title")] if by == "rule" else []
-    stmt = select(*dims, func.count().label("breaches"), *extra).select_from(CaseDeadline)
-    return _rows(_breached(stmt, scope, placement).group_by(*dims))
-
-
-def _months(scope: Scope) -> Any:
-    rows = [
-        select(literal(i).label("i"), at(start).label("s"), at(end).label("e"))
-        for i, (_label, start, end) in enumerate(scope.months())
-    ]
-    return union_all(*rows).subquery()
-
-
-def breaches_by_month(scope: Scope) -> dict[int, int]:
-    months = _months(scope)
-    stmt = (
-        select(months.c.i, func.count(CaseDeadline.id))
-        .select_from(months)
-        .join(CaseDeadline, and_(CaseDeadline.due >= months.c.s, CaseDeadline.due < months.c.e))
+    inner = (
+        select(
+            Case.jurisdiction_code,
+            CaseDeadline.pack_code,
+            CaseDeadline.rule_id,
+            CaseDeadline.title,
+            CaseDeadline.court_id,
+            placement.facility_id,
+            (placement.id.is_not(None)).label("held"),
+            _month_of(CaseDeadline.due, scope).label("month"),
+        )
+        .select_from(CaseDeadline)
+        .join(Case, Case.id == CaseDeadline.case_id)
+        .outerjoin(placement, held_then)
+        .where(
+            CaseDeadline.advisory.is_(False),
+            _in_period(CaseDeadline.due, scope),
+            status_at(scope.as_of).in_(BREACH_STATUSES),
+            *_where(scope, Case.jurisdiction_code, CaseDeadline.court_id, placement.facility_id),
+        )
+        .subquery()
     )
-    stmt = _breached(stmt, scope, aliased(P)).group_by(months.c.i)
-    return {int(i): int(n) for i, n in db.session.execute(stmt)}
+    c = inner.c
+    keys = [c.jurisdiction_code, c.pack_code, c.rule_id, c.court_id, c.facility_id, c.held, c.month]
+    rule = [c.jurisdiction_code, c.pack_code, c.rule_id]
+    title = func.max(func.max(c.title)).over(partition_by=rule)  # a rule's title, over all its rows
+    return _rows(select(*keys, func.count().label("breaches"), title.label("title")).group_by(*keys))
 
 
-def started_by_month(scope: Scope) -> dict[tuple[int, str], int]:
-    """Episodes started in each month, per kind."""
-    months = _months(scope)
-    admitted = aliased(P)
-    stmt = (
-        select(months.c.i, E.kind, func.count(E.id))
-        .select_from(months)
-        .join(E, and_(E.start_at >= months.c.s, E.start_at < months.c.e))
-        .join(admitted, and_(admitted.episode_id == E.id, admitted.position == 0))
-        .where(*_place_filters(scope, admitted))
-        .group_by(months.c.i, E.kind)
-    )
-    return {(int(i), kind): int(n) for i, kind, n in db.session.execute(stmt)}
+# -- episodes of the period: flows, lengths, spells, aftercare, apprehensions -----------------------------------
+#
+# One statement reads the episodes that overlap the period once (a materialised CTE, with the court's
+# area), and every aggregate over them is a branch of one UNION ALL. Each result row says
+# which aggregate it is (`name`), its groups in the columns of `SLOTS` (NULL where it has none), and its
+# numbers in `VALUES`.
 
-
-# -- flows of episodes (JDAI) ---------------------------------------------------------------------------------
-
-
-FLOW_DIMENSIONS = {
-    "all": lambda: [],
-    "kind": lambda: [E.kind],
-    "sex": lambda: [Child.sex],
-    "age_band": lambda: [E.age_band],
-    "offence_class": lambda: [E.offence_class],
-    "reason": lambda: [E.reason],
-    "court": lambda: [E.jurisdiction_code, E.court_id],
-    "area": lambda: [E.jurisdiction_code, func.coalesce(Court.area, "")],
+PROFILE = ("reason", "sex", "age_band", "offence_class", "jurisdiction_code", "court_id", "area")
+SLOTS = {
+    "kind": String(),
+    **{slot: (Integer() if slot == "court_id" else String()) for slot in PROFILE},
+    "slot": Integer(),  # a month's index or a histogram bucket
+}
+VALUES = ("v1", "v2", "v3", "v4", "v5", "v6")
+FLOW_MEASURES = ("apprehensions", "remands", "releases", "held_during", "child_seconds", "los_days")
+# The JDAI breakdowns, taken from the rows of `EpisodeFigures.flows`.
+FLOW_KEYS: dict[str, Callable[[Any], Hashable]] = {
+    "all": lambda r: (),
+    "reason": lambda r: r.reason,
+    "sex": lambda r: r.sex,
+    "age_band": lambda r: r.age_band,
+    "offence_class": lambda r: r.offence_class,
+    "court": lambda r: (r.jurisdiction_code, r.court_id),
+    "area": lambda r: (r.jurisdiction_code, r.area),
+}
+# The breakdowns of the pre-trial lengths of stay (medians), by the slots that hold their groups.
+LENGTH_GROUPS = {
+    "reason": ("reason",),
+    "sex": ("sex",),
+    "age_band": ("age_band",),
+    "offence_class": ("offence_class",),
+    "court": ("jurisdiction_code", "court_id"),
+    "area": ("jurisdiction_code", "area"),
 }
 
 
-def _episodes(scope: Scope, dims: list[Any], *columns: Any) -> Select:
+class Stats(NamedTuple):
+    """n, mean, median and 90th percentile (nearest rank) of lengths in days."""
+
+    n: int
+    mean: float | None
+    median: float | None
+    p90: float | None
+
+
+class Flow(NamedTuple):
+    """The JDAI flows of one combination of the breakdowns (`_period_episodes` says what each counts)."""
+
+    reason: str
+    sex: str
+    age_band: str
+    offence_class: str
+    jurisdiction_code: str
+    court_id: int
+    area: str
+    apprehensions: float
+    remands: float
+    releases: float
+    held_during: float
+    child_seconds: float
+    los_days: float
+
+
+@dataclass
+class EpisodeFigures:
+    """What the episodes of the period give, each figure per the groups its tables need."""
+
+    # Per combination of the JDAI breakdowns (`FLOW_KEYS` adds them up per table).
+    flows: list[Any] = field(default_factory=list)
+    # Episodes ended in the period: per kind (`lengths["all"][(kind,)]`), and the pre-trial ones per
+    # breakdown (`lengths["sex"][(PRETRIAL, "F")]`, `lengths["court"][(PRETRIAL, jurisdiction, court id)]`).
+    lengths: dict[str, dict[tuple[Any, ...], Stats]] = field(default_factory=dict)
+    # Pre-trial episodes ended in the period per histogram bucket (index into `BUCKETS`).
+    buckets: dict[int, int] = field(default_factory=dict)
+    # Pre-sentence spells ended in the period (indicator 4); None: there were none.
+    spells: Stats | None = None
+    # Distinct children released from custody in the period, and those who then received aftercare (11).
+    released: int = 0
+    aftercare: int = 0
+    # Distinct children apprehended in the period, per (jurisdiction, area) (indicator 1).
+    apprehended: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Police custody and pre-trial detention episodes started in each month: (month index, kind) → n.
+    started: dict[tuple[int, str], int] = field(default_factory=dict)
+
+
+def _scoped(stmt: Select, scope: Scope, episode: Any) -> Select:
+    """`stmt` restricted to the episodes (`episode`: the model or an alias) in the scope, the facility
+    being the one the child was admitted to."""
+    stmt = stmt.where(*_where(scope, episode.jurisdiction_code, episode.court_id, None))
+    if scope.facility_id is None:
+        return stmt
+    # Every stored episode has a first placement (`episodes.store`): it is read only to filter by facility.
     admitted = aliased(P)
-    stmt = (
-        select(*dims, *columns)
-        .select_from(E)
-        .join(Child, Child.id == E.child_id)
-        .join(Court, Court.id == E.court_id)
-        .join(admitted, and_(admitted.episode_id == E.id, admitted.position == 0))
-        .where(*_place_filters(scope, admitted))
+    return stmt.join(admitted, and_(admitted.episode_id == episode.id, admitted.position == 0)).where(
+        admitted.facility_id == scope.facility_id
     )
-    return stmt.group_by(*dims) if dims else stmt
 
 
-def flows(scope: Scope, by: str) -> list[Any]:
-    """Per group: apprehensions, remands (pre-trial admissions), pre-trial releases, pre-trial episodes
-    held during the period, their child-seconds inside it, and the total days of the released ones."""
-    dims = FLOW_DIMENSIONS[by]()
+def _branch(name: str, source: Any, groups: dict[str, Any], values: Sequence[Any], *where: Any) -> Select:
+    """One aggregate of the union: `values` per `groups` (slot → column), over the rows of `source` kept by `where`."""
+    slots = [groups[s].label(s) if s in groups else cast(null(), kind).label(s) for s, kind in SLOTS.items()]
+    numbers = [cast(v, Float()).label(f"v{i}") for i, v in enumerate(values, 1)]
+    padding = [cast(null(), Float()).label(f"v{i}") for i in range(len(values) + 1, len(VALUES) + 1)]
+    stmt = select(literal(name).label("name"), *slots, *numbers, *padding).select_from(source).where(*where)
+    return stmt.group_by(*groups.values()) if groups else stmt
+
+
+def _ranked(name: str, source: Any, value: Any, groups: dict[str, Any], *where: Any) -> Select:
+    """n, mean, median and 90th percentile (nearest rank) of `value` per `groups` (slot → column of `source`)."""
+    ranked = (
+        select(
+            *(column.label(slot) for slot, column in groups.items()),
+            value.label("d"),
+            func.row_number().over(partition_by=list(groups.values()), order_by=value).label("rn"),
+            func.count().over(partition_by=list(groups.values())).label("n"),
+        )
+        .where(*where)
+        .subquery()
+    )
+    n, rn, d = ranked.c.n, ranked.c.rn, ranked.c.d
+    middle = or_(rn == (n + 1) // 2, rn == (n + 2) // 2)
+    stats = [
+        func.max(n),
+        func.avg(d),
+        func.avg(case((middle, d))),
+        func.max(case((rn == (9 * n + 9) // 10, d))),
+    ]
+    return _branch(name, ranked, {slot: ranked.c[slot] for slot in groups}, stats)
+
+
+def _ends_spell(scope: Scope) -> ColumnElement[bool]:
+    """The pre-sentence episode ends its spell among the episodes in the scope.
+
+    The stored flag answers it for every scope but a facility's: a spell is grouped among the episodes
+    admitted to that facility only, so there no other pre-sentence episode of its custody run admitted
+    there may still be running, end later, or end at the same instant with a higher position."""
+    if scope.facility_id is None:
+        return E.ends_spell.is_(True)
+    other = aliased(E)
+    later = or_(
+        other.end_at.is_(None),
+        other.end_at > E.end_at,
+        and_(other.end_at == E.end_at, other.position > E.position),
+    )
+    stmt = select(other.id).where(
+        other.case_id == E.case_id, other.run_start == E.run_start, other.kind.in_(PRE_SENTENCE), later
+    )
+    return ~exists(_scoped(stmt, scope, other))
+
+
+def _period_episodes(scope: Scope) -> Any:
+    """The episodes overlapping the period (or ending at its start), one row each with what the branches use."""
     started = _in_period(E.start_at, scope)
     ended = and_(E.end_at.is_not(None), _in_period(E.end_at, scope))
     overlaps = and_(E.start_at < at(scope.end), or_(E.end_at.is_(None), E.end_at > at(scope.start)))
     pretrial = E.kind == PRETRIAL
-    stmt = _episodes(
-        scope,
-        dims,
-        _count_if(and_(E.kind == POLICE, started)).label("apprehensions"),
-        _count_if(and_(pretrial, started)).label("remands"),
-        _count_if(and_(pretrial, ended)).label("releases"),
-        _count_if(and_(pretrial, overlaps)).label("held_during"),
-        _sum_if(and_(pretrial, overlaps), overlap_seconds(E.start_at, E.end_at, scope.start, scope.end)).label(
-            "child_seconds"
-        ),
-        _sum_if(and_(pretrial, ended), days_between(E.start_at, E.end_at)).label("los_days"),
-    ).where(E.start_at < at(scope.end), or_(E.end_at.is_(None), E.end_at >= at(scope.start)))
-    return _rows(stmt)
-
-
-def length_stats(scope: Scope, by: str, kinds: Sequence[str] = (PRETRIAL,)) -> list[Any]:
-    """Per group (and kind): episodes ended in the period, mean, median and 90th percentile of their length in days."""
-    dims = [E.kind, *FLOW_DIMENSIONS[by]()]
-    days = days_between(E.start_at, E.end_at)
-    inner = _episodes(scope, [], *[d.label(f"g{i}") for i, d in enumerate(dims)], days.label("d")).where(
-        E.kind.in_(kinds), E.end_at.is_not(None), _in_period(E.end_at, scope)
-    )
-    return _ranked(inner.subquery(), len(dims))
-
-
-def _ranked(source: Any, groups: int) -> list[Any]:
-    """n, mean, median and 90th percentile (nearest rank) of column `d` per group columns g0..g{groups-1}."""
-    keys = [source.c[f"g{i}"] for i in range(groups)]
-    ranked = select(
-        *keys,
-        source.c.d,
-        func.row_number().over(partition_by=keys, order_by=source.c.d).label("rn"),
-        func.count().over(partition_by=keys).label("n"),
-    ).subquery()
-    rk = [ranked.c[f"g{i}"] for i in range(groups)]
-    n, rn = ranked.c.n, ranked.c.rn
-    middle = or_(rn == (n + 1) // 2, rn == (n + 2) // 2)
-    stmt = select(
-        *rk,
-        func.max(n).label("n"),
-        func.avg(ranked.c.d).label("mean"),
-        func.avg(case((middle, ranked.c.d))).label("median"),
-        func.max(case((rn == (9 * n + 9) // 10, ranked.c.d))).label("p90"),
-    ).group_by(*rk)
-    return _rows(stmt)
-
-
-def histogram(scope: Scope, kind: str = PRETRIAL) -> dict[int, int]:
-    """Episodes of `kind` ended in the period, per length bucket (index into `BUCKETS`)."""
-    days = days_between(E.start_at, E.end_at)
-    whens = [(days < high, index) for index, (_low, high) in enumerate(BUCKETS) if high is not None]
-    bucket = case(*whens, else_=len(BUCKETS) - 1).label("bucket")
-    inner = _episodes(scope, [], bucket).where(E.kind == kind, E.end_at.is_not(None), _in_period(E.end_at, scope))
-    source = inner.subquery()
-    stmt = select(source.c.bucket, func.count()).group_by(source.c.bucket)
-    return {int(b): int(n) for b, n in db.session.execute(stmt)}
-
-
-def presentence_spells(scope: Scope) -> list[Any]:
-    """n, mean, median, p90 (days) of pre-sentence detention spells ended in the period (indicator 4).
-
-    A spell is the police custody and pre-trial detention of one unbroken custody run; it ends
-    at release or at sentence.
-    """
-    spells = (
-        _episodes(
-            scope,
-            [],
-            E.case_id.label("case_id"),
-            E.run_start.label("run_start"),
+    released = and_(E.ended_by == "released", ended)
+    stmt = (
+        select(
+            E.kind,
+            E.reason,
+            E.sex,
+            E.age_band,
+            E.offence_class,
+            E.jurisdiction_code,
+            E.court_id,
+            AREA.label("area"),
+            E.child_id,
+            case((started, 1), else_=0).label("started"),
+            case((ended, 1), else_=0).label("ended"),
+            case((and_(pretrial, overlaps), 1), else_=0).label("pretrial_overlaps"),
+            case(
+                (and_(pretrial, overlaps), overlap_seconds(E.start_at, E.end_at, scope.start, scope.end)), else_=0.0
+            ).label("child_seconds"),
+            case((ended, days_between(E.start_at, E.end_at))).label("d"),
+            case((started, _month_of(E.start_at, scope))).label("month"),
+            case(
+                (and_(E.kind.in_(PRE_SENTENCE), ended, _ends_spell(scope)), days_between(E.run_start, E.end_at))
+            ).label("spell"),
+            case((released, 1), else_=0).label("released"),
+            case((and_(released, E.aftercare_at <= at(scope.as_of)), 1), else_=0).label("followed"),
         )
-        .where(E.kind.in_(PRE_SENTENCE))
-        .group_by(E.case_id, E.run_start)
-        .having(func.count(E.end_at) == func.count())
-        .add_columns(func.max(E.end_at).label("spell_end"))
-        .subquery()
+        .select_from(E)
+        .join(Court, Court.id == E.court_id)
+        .where(E.start_at < at(scope.end), or_(E.end_at.is_(None), E.end_at >= at(scope.start)))
     )
-    inner = (
-        select(literal("all").label("g0"), days_between(spells.c.run_start, spells.c.spell_end).label("d"))
-        .select_from(spells)
-        .where(spells.c.spell_end >= at(scope.start), spells.c.spell_end < at(scope.end))
-        .subquery()
-    )
-    return _ranked(inner, 1)
+    return _scoped(stmt, scope, E).cte("period_episodes").prefix_with("MATERIALIZED")
+
+
+def episode_figures(scope: Scope) -> EpisodeFigures:
+    """Every figure of the report about the episodes of the period, from one read of them."""
+    rows = _period_episodes(scope)
+    c = rows.c
+    police, pretrial, ended = c.kind == POLICE, c.kind == PRETRIAL, c.ended == 1
+    profile = {slot: c[slot] for slot in PROFILE}
+    whens = [(c.d < high, index) for index, (_low, high) in enumerate(BUCKETS) if high is not None]
+    parts = [
+        _branch(
+            "flows",
+            rows,
+            profile,
+            [
+                func.sum(case((and_(police, c.started == 1), 1), else_=0)),
+                func.sum(case((and_(pretrial, c.started == 1), 1), else_=0)),
+                func.sum(case((and_(pretrial, ended), 1), else_=0)),
+                func.sum(c.pretrial_overlaps),
+                func.sum(c.child_seconds),
+                func.sum(case((and_(pretrial, ended), c.d), else_=0.0)),
+            ],
+        ),
+        _ranked("all", rows, c.d, {"kind": c.kind}, ended),
+        *(
+            _ranked(name, rows, c.d, {"kind": c.kind} | {slot: c[slot] for slot in slots}, ended, pretrial)
+            for name, slots in LENGTH_GROUPS.items()
+        ),
+        _branch("bucket", rows, {"slot": case(*whens, else_=len(BUCKETS) - 1)}, [func.count()], ended, pretrial),
+        _ranked("spells", rows, c.spell, {}, c.spell.is_not(None)),
+        _branch(
+            "aftercare",
+            rows,
+            {},
+            [
+                func.count(func.distinct(case((c.released == 1, c.child_id)))),
+                func.count(func.distinct(case((c.followed == 1, c.child_id)))),
+            ],
+        ),
+        _branch(
+            "apprehended",
+            rows,
+            {"jurisdiction_code": c.jurisdiction_code, "area": c.area},
+            [func.count(func.distinct(c.child_id))],
+            police,
+            c.started == 1,
+        ),
+        _branch(
+            "started",
+            rows,
+            {"slot": c.month, "kind": c.kind},
+            [func.count()],
+            c.kind.in_(PRE_SENTENCE),
+            c.month.is_not(None),
+        ),
+    ]
+    return _figures(db.session.execute(union_all(*parts)))
+
+
+def _figures(rows: Iterable[Any]) -> EpisodeFigures:
+    """The union's rows, each put where its aggregate (`name`) belongs."""
+    out = EpisodeFigures(lengths={name: {} for name in ("all", *LENGTH_GROUPS)})
+    for row in rows:
+        if row.name == "flows":
+            measures = (float(getattr(row, v) or 0) for v in VALUES)
+            out.flows.append(Flow(*(getattr(row, slot) for slot in PROFILE), *measures))
+        elif row.name == "bucket":
+            out.buckets[int(row.slot)] = int(row.v1)
+        elif row.name == "aftercare":
+            out.released, out.aftercare = int(row.v1), int(row.v2)
+        elif row.name == "apprehended":
+            out.apprehended[(row.jurisdiction_code, row.area)] = int(row.v1)
+        elif row.name == "started":
+            out.started[(int(row.slot), row.kind)] = int(row.v1)
+        else:
+            stats = Stats(int(row.v1 or 0), row.v2, row.v3, row.v4)
+            if row.name == "spells":
+                out.spells = stats if stats.n else None
+            else:
+                groups = (row.kind, *(getattr(row, slot) for slot in LENGTH_GROUPS.get(row.name, ())))
+                out.lengths[row.name][groups] = stats
+    return out
 
 
 # -- indicators from events and the register ------------------------------------------------------------------
 
-AREA = func.coalesce(Court.area, "")
 
-
-def children_apprehended(scope: Scope, by_area: bool = False) -> list[Any]:
-    """Distinct children apprehended (police custody started) in the period (indicator 1)."""
-    dims = [E.jurisdiction_code, AREA] if by_area else []
-    stmt = _episodes(scope, dims, func.count(func.distinct(E.child_id)).label("children")).where(
-        E.kind == POLICE, _in_period(E.start_at, scope)
-    )
-    return _rows(stmt)
-
-
-def _event_cases(scope: Scope) -> list[ColumnElement[bool]]:
-    return [effective(Event), _in_period(Event.at, scope), *_where(scope, Case.jurisdiction_code, Case.court_id, None)]
-
-
-def sentencing(scope: Scope) -> Any:
-    """Distinct children sentenced in the period, and those given a custodial sentence (indicator 9)."""
+def sentences_and_diversions(scope: Scope) -> Any:
+    """Distinct children sentenced in the period, those given a custodial sentence (indicator 9), those
+    diverted, and those diverted or sentenced (indicator 10): one pass over the period's events of
+    these three types."""
     custodial = Event.details["custodial"].as_boolean().is_(True)
-    stmt = (
-        select(
-            func.count(func.distinct(Case.child_id)).label("sentenced"),
-            func.count(func.distinct(case((custodial, Case.child_id)))).label("custodial"),
-        )
-        .select_from(Event)
-        .join(Case, Case.id == Event.case_id)
-        .where(Event.type == "sentenced", *_event_cases(scope))
-    )
-    return db.session.execute(stmt).one()
-
-
-def diversion(scope: Scope) -> Any:
-    """Distinct children diverted, and children diverted or sentenced, in the period (indicator 10)."""
+    sentenced = Event.type == "sentenced"
     diverted = or_(
         and_(Event.type == "diversion_considered", Event.details["outcome"].as_string() == "diverted"),
         and_(Event.type == "proceedings_terminated", Event.details["ground"].as_string() == "diverted"),
     )
-    inner = (
-        select(Case.child_id.label("child_id"), case((diverted, 1), else_=0).label("diverted"))
+    stmt = (
+        select(
+            func.count(func.distinct(case((sentenced, Case.child_id)))).label("sentenced"),
+            func.count(func.distinct(case((and_(sentenced, custodial), Case.child_id)))).label("custodial"),
+            func.count(func.distinct(case((diverted, Case.child_id)))).label("diverted"),
+            func.count(func.distinct(Case.child_id)).label("diverted_or_sentenced"),
+        )
         .select_from(Event)
         .join(Case, Case.id == Event.case_id)
-        .where(or_(diverted, Event.type == "sentenced"), *_event_cases(scope))
-        .subquery()
+        .where(
+            Event.type.in_(("sentenced", "diversion_considered", "proceedings_terminated")),
+            or_(diverted, sentenced),
+            effective(Event),
+            _in_period(Event.at, scope),
+            *_where(scope, Case.jurisdiction_code, Case.court_id, None),
+        )
     )
-    stmt = select(
-        func.count(func.distinct(case((inner.c.diverted == 1, inner.c.child_id)))).label("diverted"),
-        func.count(func.distinct(inner.c.child_id)).label("total"),
-    )
-    return db.session.execute(stmt).one()
-
-
-def aftercare(scope: Scope) -> Any:
-    """Distinct children released from custody in the period, and those who received aftercare (indicator 11)."""
-    followed = exists().where(
-        Event.case_id == E.case_id,
-        Event.type == "aftercare_started",
-        effective(Event),
-        Event.at >= E.end_at,
-        Event.at <= at(scope.as_of),
-    )
-    stmt = _episodes(
-        scope,
-        [],
-        func.count(func.distinct(E.child_id)).label("released"),
-        func.count(func.distinct(case((followed, E.child_id)))).label("aftercare"),
-    ).where(E.ended_by == "released", E.end_at.is_not(None), _in_period(E.end_at, scope))
     return db.session.execute(stmt).one()
 
 
@@ -527,12 +658,22 @@ def _lead_offence_class() -> ColumnElement[str]:
     return func.coalesce(lead, NOT_RECORDED)
 
 
-REFERRAL_DIMENSIONS = ("type", "sex", "age_band", "offence_class", "court", "area")
+REFERRAL_MEASURES = ("referrals", "started", "completed", "fta", "new_offence")
+# The referral breakdowns, taken from the rows of `referral_outcomes`.
+REFERRAL_KEYS: dict[str, Callable[[Any], Hashable]] = {
+    "type": lambda r: r.type,
+    "sex": lambda r: r.sex,
+    "age_band": lambda r: r.age_band,
+    "offence_class": lambda r: r.offence_class,
+    "court": lambda r: (r.jurisdiction_code, r.court_id),
+    "area": lambda r: (r.jurisdiction_code, r.area),
+}
 
 
-def referral_outcomes(scope: Scope, by: str) -> list[Any]:
-    """Referrals made in the period, per group: how many started, completed, failed to attend,
-    and had a new offence while enrolled (a `new_offence` failure, or apprehended between start and end)."""
+def referral_outcomes(scope: Scope) -> list[Any]:
+    """Referrals made in the period, per combination of the breakdowns (`REFERRAL_KEYS`): how many started,
+    completed, failed to attend, and had a new offence while enrolled (a `new_offence` failure, or
+    apprehended between start and end)."""
 
     def step_at(state: str) -> Any:
         return (
@@ -547,14 +688,15 @@ def referral_outcomes(scope: Scope, by: str) -> list[Any]:
     apprehended = exists().where(
         E.case_id == Referral.case_id, E.kind == POLICE, E.start_at > started, E.start_at <= ended
     )
-    dims = {
-        "type": [Programme.type.label("g0")],
-        "sex": [Child.sex.label("g0")],
-        "age_band": [_age_band_sql(Child.date_of_birth, Referral.created_at).label("g0")],
-        "offence_class": [_lead_offence_class().label("g0")],
-        "court": [Case.jurisdiction_code.label("g0"), Case.court_id.label("g1")],
-        "area": [Case.jurisdiction_code.label("g0"), AREA.label("g1")],
-    }[by]
+    dims = [
+        Programme.type.label("type"),
+        Child.sex.label("sex"),
+        _age_band_sql(Child.date_of_birth, Referral.created_at).label("age_band"),
+        _lead_offence_class().label("offence_class"),
+        Case.jurisdiction_code.label("jurisdiction_code"),
+        Case.court_id.label("court_id"),
+        AREA.label("area"),
+    ]
     inner = (
         select(
             *dims,
@@ -579,14 +721,35 @@ def referral_outcomes(scope: Scope, by: str) -> list[Any]:
         .join(Court, Court.id == Case.court_id)
         .where(_in_period(Referral.created_at, scope), *_where(scope, Case.jurisdiction_code, Case.court_id, None))
     )
-    source = inner.subquery()
-    keys = [source.c[c.name] for c in dims]
-    stmt = select(
-        *keys,
-        func.count().label("referrals"),
-        func.sum(source.c.started).label("started"),
-        func.sum(source.c.completed).label("completed"),
-        func.sum(source.c.fta).label("fta"),
-        func.sum(source.c.new_offence).label("new_offence"),
-    ).group_by(*keys)
-    return _rows(stmt)
+    return _summed(inner, len(dims), count="referrals")
+
+
+class Aggregates:
+    """The report's aggregates that several tables show, each read once (by the first table that needs it)."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+
+    @cached_property
+    def held(self) -> list[Any]:
+        return held_at(self.scope, self.scope.as_of)
+
+    def held_by(self, by: str) -> dict[Hashable, dict[str, float]]:
+        """The census per kind, court, area or facility (`HELD_KEYS`)."""
+        return group_sums(self.held, HELD_KEYS[by], HELD_MEASURES)
+
+    @cached_property
+    def episodes(self) -> EpisodeFigures:
+        return episode_figures(self.scope)
+
+    def flows_by(self, by: str) -> dict[Hashable, dict[str, float]]:
+        """The JDAI flows per breakdown (`FLOW_KEYS`)."""
+        return group_sums(self.episodes.flows, FLOW_KEYS[by], FLOW_MEASURES)
+
+    @cached_property
+    def breaches(self) -> list[Any]:
+        return breaches(self.scope)
+
+    def breaches_by(self, by: str) -> dict[Hashable, dict[str, float]]:
+        """Breaches per rule, court, facility or month (`BREACH_KEYS`)."""
+        return group_sums(self.breaches, BREACH_KEYS[by], ("breaches",))

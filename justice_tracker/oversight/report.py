@@ -16,6 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import text
+
+from justice_tracker.db import db
 from justice_tracker.oversight import queries as q
 from justice_tracker.oversight.dashboard import breach_tables, held_measure, held_tables, length_tables, trend_table
 from justice_tracker.oversight.indicators import INDICATORS, Computed, Indicator, indicator_tables
@@ -85,13 +88,14 @@ class Report:
 
 def collect(scope: Scope, names: Names) -> tuple[list[Table], Computed]:
     """Every table of the report with its raw values, and the equations and remainders that tie them."""
-    computed = indicator_tables(scope, names)
+    aggregates = q.Aggregates(scope)
+    computed = indicator_tables(aggregates, names)
     tables = [
-        *held_tables(scope, names),
-        *breach_tables(scope, names),
-        *length_tables(scope),
-        trend_table(scope),
-        *jdai_tables(scope, names),
+        *held_tables(aggregates, names),
+        *breach_tables(aggregates, names),
+        *length_tables(aggregates),
+        trend_table(aggregates),
+        *jdai_tables(aggregates, names),
         *programme_tables(scope, names),
         *computed.tables,
     ]
@@ -106,12 +110,20 @@ def collect(scope: Scope, names: Names) -> tuple[list[Table], Computed]:
 
 
 def build_report(scope: Scope, threshold: int, generated_at: datetime) -> Report:
+    _without_jit()
     names = Names.load()
     tables, computed = collect(scope, names)
     marks = protect_tables(tables, threshold, equations=computed.equations, unpublished=computed.unpublished)
     published = {table.key: publish(table, marks, threshold) for table in tables}
     lists = _custody_lists(scope, names, marks)
     return Report(scope, threshold, generated_at, published, lists, INDICATORS)
+
+
+def _without_jit() -> None:
+    """On PostgreSQL, no JIT compilation for the rest of this transaction: the report's aggregates are
+    costed high enough to trigger it, and compiling them took longer than running them (bench/RESULTS.md)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL jit = off"))
 
 
 def _custody_lists(scope: Scope, names: Names, marks: dict) -> list[CustodyList]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from justice_tracker.cases.models import Case
 from justice_tracker.db import db
@@ -258,8 +258,54 @@ def test_programme_capacity_and_referral_outcomes(world, make, clock):
 
 
 def test_queries_group_in_the_database(world):
-    rows = q.flows(SCOPE, "court")
-    assert len(rows) == 3  # one row per court, whatever the number of cases
+    figures = q.episode_figures(SCOPE)
+    # One row per combination of the breakdowns, whatever the number of cases or episodes in it, and the
+    # tables add them up per breakdown.
+    combinations = [flow[: len(q.PROFILE)] for flow in figures.flows]
+    episodes = db.session.scalar(select(func.count()).select_from(StoredEpisode))
+    assert len(set(combinations)) == len(combinations) < episodes
+    assert len(q.group_sums(figures.flows, q.FLOW_KEYS["court"], q.FLOW_MEASURES)) == 3
+
+
+def _stored(case) -> list[tuple]:
+    return db.session.execute(
+        select(StoredEpisode.kind, StoredEpisode.sex, StoredEpisode.ends_spell, StoredEpisode.aftercare_at)
+        .where(StoredEpisode.case_id == case.id)
+        .order_by(StoredEpisode.position)
+    ).all()
+
+
+def test_stored_episodes_know_their_spell_aftercare_and_sex(world):
+    # C1: police custody then pre-trial detention without a break, released: one spell, ended by the second.
+    assert _stored(world.cases.c1) == [(POLICE, "F", False, None), (PRETRIAL, "F", True, None)]
+    # C2: a police custody released the same day; then one still running into pre-trial detention.
+    assert _stored(world.cases.c2) == [
+        (POLICE, "M", True, None),
+        (POLICE, "M", False, None),
+        (PRETRIAL, "M", False, None),
+    ]
+    # C6: aftercare started after both releases; a sentence never ends a pre-sentence spell.
+    assert _stored(world.cases.c6) == [(POLICE, "F", True, at(5, 3, 10)), (SENTENCED, "F", False, at(5, 3, 10))]
+
+
+def test_stored_columns_follow_corrections_and_the_child(world, make):
+    from justice_tracker.cases import services
+
+    admin = make.admin()
+    c6 = world.cases.c6
+    aftercare = next(e for e in c6.events if e.type == "aftercare_started")
+    services.correct_event(admin, c6, aftercare, reason="Recorded twice", void=True, expected_version=None)
+    c1 = world.cases.c1
+    release = next(e for e in c1.events if e.type == "released")
+    services.correct_event(admin, c1, release, reason="Wrong event", void=True, expected_version=None)
+    services.update_child(admin, c1.child, {"sex": "X"}, expected_version=None)
+    db.session.commit()
+    assert _stored(c6) == [(POLICE, "F", True, None), (SENTENCED, "F", False, None)]
+    # Without its release, C1's pre-trial detention still runs: its spell has not ended.
+    assert _stored(c1) == [(POLICE, "X", False, None), (PRETRIAL, "X", False, None)]
+    report = build_report(SCOPE, 1, REAL_NOW)
+    assert value(report, "indicators", "indicator:11", "count") == 0
+    assert value(report, "jdai_sex", "sex:X", "apprehensions") == 2  # C1 and C5
 
 
 @pytest.mark.parametrize(
