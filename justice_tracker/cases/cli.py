@@ -5,9 +5,9 @@ The commands act as the first active administrator (the audit log names them).
 Import is all-or-nothing per file: nothing of a file that fails stays, and a bad file never
 takes a good one with it. Files go in groups of `GROUP`, one transaction and one commit per
 group (a commit per file was a tenth of the time of a large import):
-- the group's files are read and checked first (`casefiles.prepare_new_case`); those that
+- the group's files are read and checked first (`batch_import.prepare_new_case`); those that
   create a new case in an existing court and pass every check are written together
-  (`casefiles.write_new_cases`: the services' rows, in multi-row inserts) in one savepoint,
+  (`batch_import.write_new_cases`: the services' rows, in multi-row inserts) in one savepoint,
   once every check has passed. Should that write fail, the savepoint is rolled back and each
   of those files is imported again on its own, as below;
 - any other file (about an existing case, creating a court, refused...) goes through the

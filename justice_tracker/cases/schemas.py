@@ -15,7 +15,7 @@ fields flat next to `type` and `at`; `CaseFileEventSchema` collects them into
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -53,6 +53,11 @@ def _current_zone() -> Any:
 # -- fields ---------------------------------------------------------------------------------------------------
 
 
+# Unicode's control characters (category Cc) and surrogates (Cs), but for newline and tab: one
+# regular expression instead of a category look-up per character (a case file has thousands).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 class Text(fields.String):
     """Text, stripped; control characters refused; blank optional text reads as None."""
 
@@ -70,9 +75,9 @@ class Text(fields.String):
             if self.required:
                 raise ValidationError("Must not be blank.")
             return None
-        for char in text:
-            if unicodedata.category(char) in ("Cc", "Cs") and char not in "\n\t":
-                raise ValidationError(f"Contains a control character (U+{ord(char):04X}).")
+        control = _CONTROL.search(text)
+        if control is not None:
+            raise ValidationError(f"Contains a control character (U+{ord(control.group()):04X}).")
         if len(text) > self.max_length:
             raise ValidationError(f"Must be at most {self.max_length} characters (got {len(text)}).")
         return text
@@ -359,7 +364,15 @@ class CaseFileSchema(StrictSchema):
     )
     child = fields.Nested(ChildSchema, required=True)
     offences = fields.List(fields.Nested(OffenceSchema), validate=validate.Length(max=50))
-    events = fields.List(fields.Nested(CaseFileEventSchema), load_default=list, validate=validate.Length(max=2000))
+    # One nested load of many items, not a list of nested loads: a fifth less time for a case file
+    # of 15 events. Its messages are the list's (but a null event's: as any other that is no object).
+    events = fields.Nested(
+        CaseFileEventSchema,
+        many=True,
+        load_default=list,
+        validate=validate.Length(max=2000),
+        error_messages={"type": "Not a valid list."},
+    )
     police_reference = Text(max_length=100)
     prosecution_reference = Text(max_length=100)
     court_reference = Text(max_length=100)

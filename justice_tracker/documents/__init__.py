@@ -6,6 +6,7 @@
   application for release (per-jurisdiction templates in `reports/applications/`).
 - `service`: access check, HTML from the print templates in `reports/` (autoescaped), render, one audit row.
 - `engine` and `worker`: WeasyPrint runs in worker processes with a memory cap and a watchdog (limits).
-- `fetcher`: the only URLs a document may read are the project's own assets (`jt-asset:`).
+- `fetcher`: the only URLs a document may read are the project's own assets (`jt-asset:`, listed by
+  `assets`, which the application imports instead: WeasyPrint is loaded only where a PDF is rendered).
 - `views` (case page), `api` (`/api/v1`), `cli` (`flask documents render`).
 """

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from justice_tracker.documents.fetcher import REPORTS_DIR
+from justice_tracker.documents.assets import REPORTS_DIR
 
 MAX_DRAFT_CHARS = 20_000
 

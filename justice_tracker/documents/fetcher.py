@@ -2,14 +2,15 @@
 
 Print templates refer to their fonts, stylesheets and logo as `jt-asset:NAME`
 (`jt-asset:fonts/DejaVuSans.ttf`). `AssetFetcher` serves exactly the files found
-under `reports/fonts`, `reports/css` and `reports/img` when the process starts,
-looked up by name in that list (so no path, `..` or link can lead elsewhere), and
-refuses every other URL: `file:`, `http:`/`https:` (loopback, metadata services,
-anything), `data:`, `ftp:`, unknown schemes, asset names with a query or fragment.
-It never opens a network connection, so there is no redirect to follow.
+under `reports/fonts`, `reports/css` and `reports/img` when the process starts
+(`assets.ASSETS`), looked up by name in that list (so no path, `..` or link can lead
+elsewhere), and refuses every other URL: `file:`, `http:`/`https:` (loopback, metadata
+services, anything), `data:`, `ftp:`, unknown schemes, asset names with a query or
+fragment. It never opens a network connection, so there is no redirect to follow.
 
 Every call is logged in `fetched` or `refused`, so a render can prove what it read.
-This module imports WeasyPrint but no Flask: the render worker uses it on its own.
+This module imports WeasyPrint but no Flask: the render worker uses it on its own. The
+application imports `assets` instead, so that it starts without WeasyPrint.
 """
 
 from __future__ import annotations
@@ -19,33 +20,12 @@ from pathlib import Path
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-REPORTS_DIR = Path(__file__).resolve().parent.parent.parent / "reports"
-ASSET_SCHEME = "jt-asset:"
-ASSET_FOLDERS = ("fonts", "css", "img")
-_TYPES = {".ttf": "font/ttf", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
+from justice_tracker.documents.assets import ASSET_SCHEME, ASSETS, REPORTS_DIR, TYPES, asset_url
+
+# The asset list is named here too: it is what this fetcher serves, and what its tests check.
+__all__ = ["ASSETS", "ASSET_SCHEME", "REPORTS_DIR", "AssetFetcher", "RefusedURL", "asset_url"]
+
 MAX_LOGGED_URL = 200
-
-
-def _scan(root: Path) -> dict[str, Path]:
-    found: dict[str, Path] = {}
-    for folder in ASSET_FOLDERS:
-        base = root / folder
-        if not base.is_dir():
-            continue
-        for path in sorted(base.iterdir()):
-            if path.is_file() and not path.is_symlink() and path.suffix in _TYPES:
-                found[f"{folder}/{path.name}"] = path
-    return found
-
-
-ASSETS: dict[str, Path] = _scan(REPORTS_DIR)
-
-
-def asset_url(name: str) -> str:
-    """`jt-asset:NAME` for a shipped asset; a name that is not shipped is a programming error."""
-    if name not in ASSETS:
-        raise KeyError(f"no print asset {name!r} under {REPORTS_DIR}")
-    return ASSET_SCHEME + name
 
 
 class RefusedURL(ValueError):
@@ -69,7 +49,7 @@ class AssetFetcher(URLFetcher):
             self.refused.append(url[:MAX_LOGGED_URL])
             raise RefusedURL("only the project's own print assets may be read")
         self.fetched.append(url)
-        content_type = _TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        content_type = TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
 
     def open(self, url: object, data: object = None, timeout: object = None) -> URLFetcherResponse:

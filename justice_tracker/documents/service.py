@@ -28,8 +28,8 @@ from justice_tracker.clock import utcnow
 from justice_tracker.db import db
 from justice_tracker.deadlines.views import status_word
 from justice_tracker.documents import child, content, drafts
+from justice_tracker.documents.assets import REPORTS_DIR, asset_url
 from justice_tracker.documents.engine import Limits, RenderFailed, RenderResult, render_pdf
-from justice_tracker.documents.fetcher import REPORTS_DIR, asset_url
 from justice_tracker.errors import FieldError, Forbidden, ValidationFailed
 
 READ_ROLES = frozenset({Role.ADMIN, Role.CLERK, Role.LAWYER})
