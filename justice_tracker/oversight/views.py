@@ -20,6 +20,7 @@ from datetime import datetime, time, timedelta
 from flask import Blueprint, Response, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from justice_tracker.audit.service import record
 from justice_tracker.auth.access import access
@@ -94,9 +95,18 @@ SECTION_TITLES = {
 }
 
 
+def _day_words(report: Report) -> dict[int, str]:
+    """ "N days" for each length in the custody lists, translated once per length, not once per child.
+
+    A national list holds thousands of children: one plural lookup each was a fifth of the page.
+    """
+    lengths = {days for held in report.custody_lists for _pseudonym, days in held.entries}
+    return {days: ngettext("%(num)d day", "%(num)d days", days) for days in lengths}
+
+
 def _section(name: str) -> str:
     report = load_report(name)
-    extra = {"charts": dashboard_charts(report.tables)} if name == "dashboard" else {}
+    extra = {"charts": dashboard_charts(report.tables), "day_words": _day_words(report)} if name == "dashboard" else {}
     return _page(
         f"oversight/{name}.html", report, tables=report.section(name), page_title=SECTION_TITLES[name], **extra
     )

@@ -99,6 +99,8 @@ def test_a_jurisdiction_with_enough_children_held_is_listed_by_pseudonym(world, 
     # Whole days since their custody began: C4 on 05-20 10:00 (12), the others on 05-30 (2).
     assert sorted(child["days"] for child in listing["children"]) == [2, 2, 2, 2, 2, 12]
     assert world.cases.c4.child.pseudonym in html and SECRET_NAME not in html
+    assert f"{world.cases.c4.child.pseudonym}</span> — 12 days" in html
+    assert f"{extra[0].child.pseudonym}</span> — 2 days" in html
 
 
 def test_every_listed_jurisdiction_has_its_count_published(world, api_for):
