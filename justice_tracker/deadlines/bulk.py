@@ -1,17 +1,21 @@
 """Stored deadlines for many cases at once: `flask deadlines refresh`, closure days, `demo generate`.
 
-The rows are those `service.recompute` stores for one case, built from plain column reads and
-written with one DELETE and one multi-row INSERT per batch: loading every event as an ORM object
-and flushing every deadline one by one was most of the cost of a refresh at registry size.
+The rows are those `service.recompute` stores for one case, built from plain column reads. Per
+batch of cases, the computed rows are compared with the stored ones, column by column as the
+database holds them, and only the cases whose rows differ are rewritten (one DELETE and one
+multi-row INSERT, or COPY on PostgreSQL); the others keep their rows and get the new
+`computed_at` with one UPDATE. The stored state is exactly what rewriting every case would give
+(ids apart), but a refresh where little changed inserts few rows: inserting every row was most of
+what the parent process did (bench/RESULTS.md has the profiles).
 
-A large refresh also evaluates in worker processes (one per core): the engine is pure Python and
-was the larger half of the remaining cost, and the workers need only each case's facts and events,
-read here and sent to them, while this process reads the next batch and writes the last one
-(bench/RESULTS.md has the profiles, before and after).
+A large refresh runs in worker processes (one per core). Each reads its batch in a read-only
+connection of its own, evaluates and compares it, and sends back only what must be written; this
+process writes that, one batch at a time.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 from collections import defaultdict, deque
@@ -23,11 +27,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from flask import current_app
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Connection, Engine, Text, cast, column, delete, insert, select, table, update
+from sqlalchemy.engine import Dialect
 
 from justice_tracker.cases.models import Case, Child, Event, Offence
 from justice_tracker.cases.timeline import as_timeline, effective_events
-from justice_tracker.db import db
+from justice_tracker.db import db, read_only_engine
 from justice_tracker.deadlines.models import CalendarClosure, CaseDeadline
 from justice_tracker.deadlines.packs import all_packs
 from justice_tracker.deadlines.service import evaluate_standing, row_values
@@ -39,9 +44,20 @@ BATCH = 1000
 # Below this many cases, starting worker processes costs more than it saves.
 PARALLEL_FROM = 5000
 
+_TABLE = CaseDeadline.__table__
+# Every column a refresh writes, in the table's order (the id is the database's).
+_WRITTEN = tuple(c.name for c in _TABLE.columns if c.name != "id")
+_COMPUTED_AT = _WRITTEN.index("computed_at")
+# What decides whether a stored row is still right: all but `computed_at`, which every row gets anew.
+_COMPARED = _WRITTEN[:_COMPUTED_AT] + _WRITTEN[_COMPUTED_AT + 1 :]
+# The same table with untyped columns: values come back exactly as stored, with no result processing.
+_RAW = table(_TABLE.name, *(column(name) for name in _COMPARED))
+
+BoundRow = tuple[Any, ...]
+
 
 class StoredEventRow(NamedTuple):
-    """An event's columns, as the timeline bridge reads them (picklable for the workers)."""
+    """An event's columns, as the timeline bridge reads them."""
 
     id: int
     seq: int
@@ -63,10 +79,23 @@ class CaseInput:
     events: list[StoredEventRow]
 
 
+@dataclass(frozen=True)
+class BatchChanges:
+    """What refreshing one batch writes (picklable: the workers send it back)."""
+
+    case_ids: list[int]
+    # The cases whose stored rows differ from the computed ones: all their rows are replaced.
+    replaced: list[int]
+    # The new rows of those cases, as bound values in `_WRITTEN` order.
+    rows: list[BoundRow]
+
+
 def refresh_all(now: datetime, *, progress: Callable[[int], None] | None = None) -> int:
     """Recompute every case's stored deadlines (after a pack update); returns the number of cases.
 
-    `progress` runs after each batch is written (the CLI commits there).
+    `progress` runs after each batch is written (the CLI commits there). From `PARALLEL_FROM`
+    cases on, worker processes read the cases in connections of their own, so they see only
+    what is committed: call it with nothing pending.
     """
     ids = list(db.session.scalars(select(Case.id).order_by(Case.id)))
     if len(ids) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
@@ -77,47 +106,81 @@ def refresh_all(now: datetime, *, progress: Callable[[int], None] | None = None)
 
 
 def refresh_cases(case_ids: Sequence[int], now: datetime, *, progress: Callable[[int], None] | None = None) -> None:
-    """Replace the stored deadlines of these cases with what the engine gives at `now`."""
+    """Make the stored deadlines of these cases what the engine gives at `now` (in this session)."""
     closures, packs = _closures(), all_packs()
+    db.session.flush()  # the reads go straight to the session's connection
     for first in range(0, len(case_ids), BATCH):
         chunk = list(case_ids[first : first + BATCH])
-        _write(chunk, compute_rows(_read(chunk), now, closures, packs), progress)
+        # Asked for per batch: `progress` may have committed, and the next transaction has its own.
+        _apply(batch_changes(db.session.connection(), chunk, now, closures, packs), now, progress)
 
 
 def _refresh_in_workers(ids: list[int], now: datetime, progress: Callable[[int], None] | None) -> None:
     closures = _closures()
+    # Nothing is pending (see `refresh_all`): end the transaction, which holds SQLite's write lock,
+    # rather than keep the web application from writing while the workers start.
+    db.session.commit()
     directory = current_app.config.get("RULE_PACK_DIR")
+    url = db.engine.url.render_as_string(hide_password=False)
     # spawn, not fork: a forked child would share this process's database connections.
     context = multiprocessing.get_context("spawn")
     workers = max(2, os.cpu_count() or 2)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_load_packs, initargs=(directory,)) as pool:
-        pending: deque[tuple[list[int], Future[list[dict[str, Any]]]]] = deque()
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(directory, url)) as pool:
+        pending: deque[Future[BatchChanges]] = deque()
         for first in range(0, len(ids), BATCH):
-            chunk = ids[first : first + BATCH]
-            pending.append((chunk, pool.submit(_compute_in_worker, _read(chunk), now, closures)))
-            if len(pending) > workers:
-                done, future = pending.popleft()
-                _write(done, future.result(), progress)
+            pending.append(pool.submit(_changes_in_worker, ids[first : first + BATCH], now, closures))
+            # A few batches ahead keep the workers busy; more would only hold their rows in memory.
+            if len(pending) > 2 * workers:
+                _apply(pending.popleft().result(), now, progress)
         while pending:
-            done, future = pending.popleft()
-            _write(done, future.result(), progress)
+            _apply(pending.popleft().result(), now, progress)
 
 
-_WORKER_PACKS: dict[str, RulePack] = {}
+@dataclass(frozen=True)
+class _Worker:
+    packs: dict[str, RulePack]
+    engine: Engine
 
 
-def _load_packs(directory: str | None) -> None:
-    _WORKER_PACKS.update(load_all(Path(directory)) if directory else load_all())
+_worker: _Worker | None = None
 
 
-def _compute_in_worker(inputs: list[CaseInput], now: datetime, closures: dict[str, list[date]]) -> list[dict[str, Any]]:
-    return compute_rows(inputs, now, closures, _WORKER_PACKS)
+def _start_worker(directory: str | None, url: str) -> None:
+    global _worker  # one per worker process, set once by the pool's initializer
+    _worker = _Worker(load_all(Path(directory)) if directory else load_all(), read_only_engine(url))
+
+
+def _changes_in_worker(case_ids: list[int], now: datetime, closures: dict[str, list[date]]) -> BatchChanges:
+    assert _worker is not None, "the pool's initializer sets the worker up"
+    with _worker.engine.connect() as connection:
+        return batch_changes(connection, case_ids, now, closures, _worker.packs)
+
+
+def batch_changes(
+    connection: Connection,
+    case_ids: list[int],
+    now: datetime,
+    closures: dict[str, list[date]],
+    packs: dict[str, RulePack],
+) -> BatchChanges:
+    """Evaluate these cases and compare with their stored rows: what must be written (no writing here)."""
+    stored = _stored_rows(connection, case_ids)
+    bind = _binder(connection.dialect)
+    computed: dict[int, list[BoundRow]] = defaultdict(list)
+    for row in compute_rows(_read(connection, case_ids), now, closures, packs):
+        computed[row["case_id"]].append(bind(row))
+    replaced = [
+        case_id
+        for case_id in case_ids
+        if [_compared(row) for row in computed.get(case_id, [])] != stored.get(case_id, [])
+    ]
+    return BatchChanges(case_ids, replaced, [row for case_id in replaced for row in computed.get(case_id, [])])
 
 
 def compute_rows(
     inputs: Sequence[CaseInput], now: datetime, closures: dict[str, list[date]], packs: dict[str, RulePack]
 ) -> list[dict[str, Any]]:
-    """The stored rows of these cases' deadlines at `now` (no database: it runs in the workers too)."""
+    """The stored rows of these cases' deadlines at `now`, as `service.row_values` gives them."""
     rows: list[dict[str, Any]] = []
     for case in inputs:
         pack = packs.get(case.jurisdiction_code)
@@ -129,12 +192,82 @@ def compute_rows(
     return rows
 
 
-def _write(case_ids: list[int], rows: list[dict[str, Any]], progress: Callable[[int], None] | None) -> None:
-    db.session.execute(delete(CaseDeadline).where(CaseDeadline.case_id.in_(case_ids)))
-    if rows:
-        db.session.execute(insert(CaseDeadline.__table__), rows)
+def _binder(dialect: Dialect) -> Callable[[dict[str, Any]], BoundRow]:
+    """Turns a row into the values the driver is given, as SQLAlchemy would bind them on an INSERT.
+
+    These are what the database stores, so they compare exactly with the stored values read raw.
+    """
+    processors = [(name, _TABLE.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in _WRITTEN]
+    processed = [(i, _remembering(process)) for i, (_name, process) in enumerate(processors) if process is not None]
+
+    def bind(row: dict[str, Any]) -> BoundRow:
+        values = [row[name] for name in _WRITTEN]
+        for i, process in processed:
+            values[i] = process(values[i])
+        return tuple(values)
+
+    return bind
+
+
+def _remembering(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`process`, computed once per distinct value: a batch's rows repeat their pack version, flags,
+    `computed_at` and many instants, and binding instants was a fifth of a worker's time."""
+    seen: dict[Any, Any] = {}
+
+    def remembered(value: Any) -> Any:
+        if value not in seen:
+            seen[value] = process(value)
+        return seen[value]
+
+    return remembered
+
+
+def _compared(row: BoundRow) -> BoundRow:
+    return row[:_COMPUTED_AT] + row[_COMPUTED_AT + 1 :]
+
+
+def _stored_rows(connection: Connection, case_ids: list[int]) -> dict[int, list[BoundRow]]:
+    stored: dict[int, list[BoundRow]] = defaultdict(list)
+    for row in connection.execute(
+        select(*_RAW.c).where(_RAW.c.case_id.in_(case_ids)).order_by(_RAW.c.case_id, _RAW.c.position)
+    ).all():
+        stored[row.case_id].append(tuple(row))
+    return stored
+
+
+def _apply(changes: BatchChanges, now: datetime, progress: Callable[[int], None] | None) -> None:
+    if changes.replaced:
+        db.session.execute(delete(CaseDeadline).where(CaseDeadline.case_id.in_(changes.replaced)))
+    replaced = set(changes.replaced)
+    kept = [case_id for case_id in changes.case_ids if case_id not in replaced]
+    if kept:
+        db.session.execute(update(CaseDeadline).where(CaseDeadline.case_id.in_(kept)).values(computed_at=now))
+    _insert(db.session.connection(), changes.rows)
     if progress is not None:
-        progress(len(case_ids))
+        progress(len(changes.case_ids))
+
+
+def _insert(connection: Connection, rows: list[BoundRow]) -> None:
+    """Insert rows of bound values: COPY on PostgreSQL (psycopg), an executemany INSERT otherwise.
+
+    The values are already bound (`_binder`), so they go to the driver as they are; COPY costs a
+    third of an INSERT per row (see `cases.batch_import`).
+    """
+    if not rows:
+        return
+    dialect = connection.dialect
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    if (dialect.name, dialect.driver) == ("postgresql", "psycopg"):
+        preparer = dialect.identifier_preparer
+        names = ", ".join(preparer.quote(name) for name in _WRITTEN)
+        with raw.cursor() as cursor, cursor.copy(f"COPY {preparer.format_table(_TABLE)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    statement = insert(_TABLE).compile(dialect=dialect, column_keys=list(_WRITTEN))
+    assert statement.positiontup == list(_WRITTEN), "a positional driver, given the columns in `_WRITTEN` order"
+    connection.exec_driver_sql(str(statement), rows)
 
 
 def _closures() -> dict[str, list[date]]:
@@ -144,27 +277,42 @@ def _closures() -> dict[str, list[date]]:
     return dict(found)
 
 
-def _read(case_ids: list[int]) -> list[CaseInput]:
-    heads = db.session.execute(
+def _read(connection: Connection, case_ids: list[int]) -> list[CaseInput]:
+    # Each result is fetched whole (`.all()`): row by row, psycopg's fetch was a tenth of a worker's time.
+    heads = connection.execute(
         select(Case.id, Case.jurisdiction_code, Case.court_id, Child.date_of_birth, Child.date_of_birth_estimated)
         .join(Child, Case.child_id == Child.id)
         .where(Case.id.in_(case_ids))
         .order_by(Case.id)
     ).all()
     offences: dict[int, list[OffenceFacts]] = defaultdict(list)
-    for case_id, penalty, offence_class in db.session.execute(
+    for case_id, penalty, offence_class in connection.execute(
         select(Offence.case_id, Offence.max_penalty_years, Offence.offence_class)
         .where(Offence.case_id.in_(case_ids))
         .order_by(Offence.case_id, Offence.position)
-    ):
+    ).all():
         offences[case_id].append(OffenceFacts(penalty, offence_class))
     events: dict[int, list[StoredEventRow]] = defaultdict(list)
-    for case_id, *columns in db.session.execute(
-        select(Event.case_id, Event.id, Event.seq, Event.type, Event.at, Event.details, Event.corrects_id, Event.voids)
+    # The details as their JSON text, each distinct text decoded once: a registry's events repeat
+    # a few thousand texts, and decoding each event's was a tenth of a worker's time.
+    details: dict[str | None, Any] = {}
+    for case_id, event_id, seq, type_, at, text, corrects_id, voids in connection.execute(
+        select(
+            Event.case_id,
+            Event.id,
+            Event.seq,
+            Event.type,
+            Event.at,
+            cast(Event.details, Text),
+            Event.corrects_id,
+            Event.voids,
+        )
         .where(Event.case_id.in_(case_ids))
         .order_by(Event.case_id, Event.seq)
-    ):
-        events[case_id].append(StoredEventRow(*columns))
+    ).all():
+        if text not in details:
+            details[text] = None if text is None else json.loads(text)
+        events[case_id].append(StoredEventRow(event_id, seq, type_, at, details[text], corrects_id, voids))
     return [
         CaseInput(
             case_id,

@@ -1,10 +1,10 @@
-"""The bulk refresh stores exactly the rows the per-case recompute stores."""
+"""The bulk refresh stores exactly the rows the per-case recompute stores, and rewrites only those that changed."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from justice_tracker.cases import services
 from justice_tracker.cases.models import Case
@@ -57,12 +57,56 @@ def test_bulk_refresh_matches_per_case_recompute(demo_org, make):
     assert _stored() == expected
 
 
-def test_the_refresh_in_worker_processes_matches_too(demo_org, make, monkeypatch):
-    generate(30, seed=6, now=REAL_NOW, batch=30)
-    expected = _one_by_one()
-    db.session.execute(delete(CaseDeadline))
-    monkeypatch.setattr(bulk, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(bulk, "BATCH", 7)  # several batches in flight at once
-    assert bulk.refresh_all(REAL_NOW) == 30
+def _ids_by_row() -> dict[tuple[int, int], int]:
+    query = select(CaseDeadline.id, CaseDeadline.case_id, CaseDeadline.position)
+    return {(case_id, position): row_id for row_id, case_id, position in db.session.execute(query)}
+
+
+def test_the_refresh_rewrites_only_the_cases_whose_rows_changed(demo_org):
+    generate(40, seed=5, now=REAL_NOW, batch=40)
     db.session.commit()
-    assert _stored() == expected
+    later = REAL_NOW + timedelta(hours=30)  # some limits fall due or become at risk meanwhile
+    before = _ids_by_row()
+    cases = sorted({case_id for case_id, _ in before})
+    edited, shortened, lengthened, emptied = cases[:4]
+    # Stored rows that no longer match: a changed value, a missing row, an extra row, a case whose rows are gone.
+    db.session.execute(
+        update(CaseDeadline)
+        .where(CaseDeadline.case_id == edited, CaseDeadline.position == 0)
+        .values(explanation="out of date")
+    )
+    last = max(position for case_id, position in before if case_id == shortened)
+    db.session.execute(delete(CaseDeadline).where(CaseDeadline.case_id == shortened, CaseDeadline.position == last))
+    extra = db.session.get(CaseDeadline, before[(lengthened, 0)])
+    assert extra is not None
+    db.session.add(
+        CaseDeadline(**{c.key: getattr(extra, c.key) for c in COLUMNS} | {"position": last + 100}),
+    )
+    db.session.execute(delete(CaseDeadline).where(CaseDeadline.case_id == emptied))
+    db.session.commit()
+
+    bulk.refresh_all(later)
+    db.session.commit()
+    refreshed = _stored()
+    after = _ids_by_row()
+    for case in db.session.scalars(select(Case)):
+        recompute(case, later)
+    db.session.commit()
+    assert refreshed == _stored()
+    assert {row[COLUMNS.index(CaseDeadline.computed_at)] for row in refreshed} == {later}
+
+    rewritten = {case_id for (case_id, position), row_id in after.items() if before.get((case_id, position)) != row_id}
+    assert {edited, shortened, lengthened, emptied} <= rewritten
+    # The others kept their rows (same ids), apart from those whose status moved on by `later`.
+    assert len(rewritten) < len(cases) / 2
+
+
+def test_a_refresh_at_the_same_instant_rewrites_nothing(demo_org):
+    generate(20, seed=7, now=REAL_NOW, batch=20)
+    db.session.commit()
+    before = _ids_by_row()
+    rows = _stored()
+    bulk.refresh_all(REAL_NOW)
+    db.session.commit()
+    assert _ids_by_row() == before
+    assert _stored() == rows
