@@ -48,6 +48,7 @@ _TABLE = CaseDeadline.__table__
 # Every column a refresh writes, in the table's order (the id is the database's).
 _WRITTEN = tuple(c.name for c in _TABLE.columns if c.name != "id")
 _COMPUTED_AT = _WRITTEN.index("computed_at")
+_CASE_ID = _WRITTEN.index("case_id")
 # What decides whether a stored row is still right: all but `computed_at`, which every row gets anew.
 _COMPARED = _WRITTEN[:_COMPUTED_AT] + _WRITTEN[_COMPUTED_AT + 1 :]
 # The same table with untyped columns: values come back exactly as stored, with no result processing.
@@ -88,6 +89,8 @@ class BatchChanges:
     replaced: list[int]
     # The new rows of those cases, as bound values in `_WRITTEN` order.
     rows: list[BoundRow]
+    # Each case's (case version, child version) when it was read, before its events.
+    versions: dict[int, tuple[int, int]]
 
 
 def refresh_all(now: datetime, *, progress: Callable[[int], None] | None = None) -> int:
@@ -164,6 +167,7 @@ def batch_changes(
     packs: dict[str, RulePack],
 ) -> BatchChanges:
     """Evaluate these cases and compare with their stored rows: what must be written (no writing here)."""
+    versions = _versions(connection, case_ids)
     stored = _stored_rows(connection, case_ids)
     bind = _binder(connection.dialect)
     computed: dict[int, list[BoundRow]] = defaultdict(list)
@@ -174,7 +178,17 @@ def batch_changes(
         for case_id in case_ids
         if [_compared(row) for row in computed.get(case_id, [])] != stored.get(case_id, [])
     ]
-    return BatchChanges(case_ids, replaced, [row for case_id in replaced for row in computed.get(case_id, [])])
+    rows = [row for case_id in replaced for row in computed.get(case_id, [])]
+    return BatchChanges(case_ids, replaced, rows, versions)
+
+
+def _versions(connection: Connection, case_ids: list[int], *, lock: bool = False) -> dict[int, tuple[int, int]]:
+    """Each case's version and its child's: any change that moves a case's deadlines bumps one of them."""
+    stmt = select(Case.id, Case.version, Child.version).join(Child, Case.child_id == Child.id)
+    stmt = stmt.where(Case.id.in_(case_ids))
+    if lock:
+        stmt = stmt.with_for_update(of=Case)
+    return {case_id: (case_version, child_version) for case_id, case_version, child_version in connection.execute(stmt)}
 
 
 def compute_rows(
@@ -236,13 +250,21 @@ def _stored_rows(connection: Connection, case_ids: list[int]) -> dict[int, list[
 
 
 def _apply(changes: BatchChanges, now: datetime, progress: Callable[[int], None] | None) -> None:
-    if changes.replaced:
-        db.session.execute(delete(CaseDeadline).where(CaseDeadline.case_id.in_(changes.replaced)))
-    replaced = set(changes.replaced)
-    kept = [case_id for case_id in changes.case_ids if case_id not in replaced]
+    """Write a batch's changes, except for cases changed since they were read.
+
+    Such a case had its deadlines recomputed in the very transaction that changed it, from newer
+    events than the ones evaluated here: writing these would put stale limits back. Its row lock
+    (PostgreSQL; SQLite's write lock is already held) keeps it unchanged until this commits.
+    """
+    current = _versions(db.session.connection(), changes.case_ids, lock=True)
+    fresh = {case_id for case_id in changes.case_ids if current.get(case_id) == changes.versions.get(case_id)}
+    replaced = {case_id for case_id in changes.replaced if case_id in fresh}
+    if replaced:
+        db.session.execute(delete(CaseDeadline).where(CaseDeadline.case_id.in_(replaced)))
+    kept = [case_id for case_id in changes.case_ids if case_id in fresh and case_id not in replaced]
     if kept:
         db.session.execute(update(CaseDeadline).where(CaseDeadline.case_id.in_(kept)).values(computed_at=now))
-    _insert(db.session.connection(), changes.rows)
+    _insert(db.session.connection(), [row for row in changes.rows if row[_CASE_ID] in fresh])
     if progress is not None:
         progress(len(changes.case_ids))
 

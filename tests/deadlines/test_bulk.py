@@ -110,3 +110,26 @@ def test_a_refresh_at_the_same_instant_rewrites_nothing(demo_org):
     db.session.commit()
     assert _ids_by_row() == before
     assert _stored() == rows
+
+
+def test_a_case_changed_after_its_batch_was_read_keeps_the_newer_deadlines(demo_org, make):
+    held = make.case(court=demo_org[0], events=[("apprehended", REAL_NOW - timedelta(hours=30), {})])
+    other = make.case(court=demo_org[0], events=[("apprehended", REAL_NOW - timedelta(hours=20), {})])
+    db.session.execute(delete(CaseDeadline))  # both cases' rows must be written by the refresh
+    db.session.commit()
+    ids = [held.id, other.id]
+    changes = bulk.batch_changes(db.session.connection(), ids, REAL_NOW, {}, bulk.all_packs())
+    assert set(changes.replaced) == set(ids)
+    db.session.commit()
+    # A clerk records the release meanwhile: the service recomputes the case in that transaction.
+    release = {"kind": "unconditional"}
+    at = REAL_NOW - timedelta(hours=1)
+    services.record_event(make.admin(), held, type="released", at=at, details=release, expected_version=None)
+    db.session.commit()
+    after_release = [row for row in _stored() if row[0] == held.id]
+    assert after_release, "the release gave the case rows of its own"
+
+    bulk._apply(changes, REAL_NOW, None)
+    db.session.commit()
+    assert [row for row in _stored() if row[0] == held.id] == after_release
+    assert [row[0] for row in _stored() if row[0] == other.id], "the unchanged case's rows were written"
