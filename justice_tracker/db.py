@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, text
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -82,16 +83,47 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 READ_ONLY = "justice_tracker_read_only"
 
 
+# Set on a SQLite connection whose transaction began deferred and has not written yet.
+_DEFERRED = "justice_tracker_deferred"
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn: Any) -> None:
-    # IMMEDIATE: every request writes (at least its audit row) after reading. A deferred
-    # transaction whose snapshot another worker's commit has overtaken cannot be upgraded to a
-    # writer and fails at once with "database is locked", whatever the busy timeout; taking the
-    # write lock at BEGIN makes it wait its turn instead (the HTTP load benchmark found it).
-    # A connection that never writes has no turn to wait for: deferred, it reads its snapshot
-    # while another connection holds the write lock (WAL).
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+    # A transaction that may write after reading begins IMMEDIATE: a deferred one whose snapshot
+    # another connection's commit has overtaken cannot become a writer, and fails at once with
+    # "database is locked" whatever the busy timeout; taking the write lock at BEGIN makes it wait
+    # its turn instead. But the lock is then held for the whole transaction, and under load the
+    # application's pages ran one at a time (bench/RESULTS.md, HTTP). So GET and HEAD requests,
+    # and connections that never write, begin deferred: they read a snapshot without the lock,
+    # and the first write of a GET request (its audit row, a session's last use) starts a
+    # transaction of its own (`_write_after_reading`).
+    if conn.dialect.name != "sqlite":
+        return
+    deferred = bool(conn.get_execution_options().get(READ_ONLY)) or _reading_request()
+    conn.info[_DEFERRED] = deferred
+    conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+def _reading_request() -> bool:
+    return has_request_context() and request.method in ("GET", "HEAD")
+
+
+@event.listens_for(Session, "before_flush")
+def _write_after_reading(session: Session, flush_context: Any, instances: Any) -> None:
+    """Before a deferred SQLite transaction writes: end its reading, and write in one that holds the lock.
+
+    What a GET request writes (its audit row, a session's last use) depends on nothing it read
+    in the same transaction, so ending the snapshot loses nothing; upgrading it in place could
+    fail at once (see `_sqlite_begin`), and a transaction that begins with the lock waits its turn.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite" or not connection.info.get(_DEFERRED):
+        return
+    # Within a savepoint the transaction cannot end here (nothing a GET request does uses one).
+    if not connection.in_nested_transaction():
+        connection.exec_driver_sql("COMMIT")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.info[_DEFERRED] = False
 
 
 def read_only_engine(url: str) -> Engine:

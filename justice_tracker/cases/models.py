@@ -65,6 +65,8 @@ class Case(db.Model):
         UniqueConstraint("court_id", "reference", name="uq_cases_court_reference"),
         # A court's children in custody, longest held first (the board), without reading its other cases.
         Index("ix_cases_court_custody_since", "court_id", "custody_since"),
+        # A clerk's case list in its default order (latest change first), a page at a time.
+        Index("ix_cases_court_updated", "court_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

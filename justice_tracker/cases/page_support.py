@@ -99,11 +99,8 @@ def child_age(dob: date | None, on: date) -> int | None:
 
 def lawyer_choices(exclude: Iterable[int] = ()) -> list[SelectChoice]:
     skip = set(exclude)
-    return [
-        SelectChoice(value=lawyer.id, label=lawyer.display_name)
-        for lawyer in queries.active_lawyers()
-        if lawyer.id not in skip
-    ]
+    lawyers = queries.active_lawyers()
+    return [SelectChoice(value=lawyer_id, label=name) for lawyer_id, name in lawyers if lawyer_id not in skip]
 
 
 # -- form errors ----------------------------------------------------------------------------------------------

@@ -164,9 +164,10 @@ def _search(stmt: Select[Any], q: str) -> Select[Any]:
 
 
 def search_cases(user: User, filters: CaseFilters, page_size: int) -> Page:
-    stmt = select(Case).join(Child, Case.child_id == Child.id).where(case_visibility(user))
+    stmt = select(Case).where(case_visibility(user))
     if filters.q:
-        stmt = _search(stmt, filters.q)
+        # Only a search reads the child (its pseudonym): every case has one, so the count needs no join.
+        stmt = _search(stmt.join(Child, Case.child_id == Child.id), filters.q)
     if filters.court_id is not None:
         stmt = stmt.where(Case.court_id == filters.court_id)
     if filters.status:
@@ -267,12 +268,13 @@ def find_children(user: User, name: str, *, limit: int = CHILD_SEARCH_LIMIT) -> 
     return list(rows[:limit]), len(rows) > limit
 
 
-def active_lawyers() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User).where(User.role == Role.LAWYER, User.active.is_(True)).order_by(User.display_name, User.id)
-        )
-    )
+def active_lawyers() -> list[tuple[int, str]]:
+    """(id, display name) of every active lawyer, by name: the choices of a case's lawyer field.
+
+    Plain columns: a national registry has hundreds of lawyers, and each case page offers them all.
+    """
+    stmt = select(User.id, User.display_name).where(User.role == Role.LAWYER, User.active.is_(True))
+    return [(user_id, name) for user_id, name in db.session.execute(stmt.order_by(User.display_name, User.id))]
 
 
 def active_courts() -> list[Court]:
