@@ -19,7 +19,10 @@ from justice_tracker.db import UTCDateTime, db
 class CaseDeadline(db.Model):
     __tablename__ = "deadlines"
     __table_args__ = (
-        Index("ix_deadlines_court_open_due", "court_id", "open", "at_risk_from"),
+        # A court's board: how many limits need attention (from the index alone), and the most
+        # urgent first, read in order (migration 0009).
+        Index("ix_deadlines_court_attention", "court_id", "open", "at_risk_from", "start_at", "case_id"),
+        Index("ix_deadlines_court_open_due_id", "court_id", "open", "due", "id"),
         Index("ix_deadlines_open_due", "open", "at_risk_from"),
         # Oversight counts the breaches falling due within a period.
         Index("ix_deadlines_due", "due"),
