@@ -121,11 +121,15 @@ class Offence(db.Model):
 
 class CaseLawyer(db.Model):
     __tablename__ = "case_lawyers"
-    __table_args__ = (UniqueConstraint("case_id", "user_id", name="uq_case_lawyers_case_user"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "user_id", name="uq_case_lawyers_case_user"),
+        # A lawyer's caseload (the boards, the case list) from the index alone (migration 0010).
+        Index("ix_case_lawyers_user_case", "user_id", "case_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     case: Mapped[Case] = relationship(back_populates="lawyers")
