@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from flask import Flask, g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import orm
+from sqlalchemy.engine import make_url
 
 from justice_tracker import create_app
 from justice_tracker.auth import passwords
@@ -41,6 +43,25 @@ def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if url:
         return url
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+
+
+def separate_database_url(tmp_path: Path, suffix: str) -> str:
+    """A database of a test's own, outside the rolled-back transaction that wraps the others.
+
+    A SQLite file in `tmp_path`, or `<test database>_<suffix>` on the PostgreSQL server of
+    `TEST_DATABASE_URL` (created if missing): for tests that must commit, or run migrations.
+    """
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        return "sqlite:///" + str(tmp_path / f"{suffix}.sqlite")
+    url = make_url(base.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"{url.database}_{suffix}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def reset_database(app: Flask) -> None:

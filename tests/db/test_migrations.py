@@ -6,7 +6,6 @@ PostgreSQL) so that it never disturbs the suite's database.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -16,25 +15,10 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy.engine import make_url
 
 from justice_tracker import ROOT, create_app
 from justice_tracker.db import db
-from tests.conftest import reset_database
-
-
-def _separate_database_url(tmp_path) -> str:
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        return "sqlite:///" + str(tmp_path / "migrations.sqlite")
-    url = make_url(base.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"{url.database}_migrations"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+from tests.conftest import reset_database, separate_database_url
 
 
 @pytest.fixture()
@@ -42,7 +26,7 @@ def fresh_app(tmp_path) -> Iterator[Flask]:
     app = create_app(
         {
             "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": _separate_database_url(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": separate_database_url(tmp_path, "migrations"),
             "SECRET_KEY": "migration-tests-" + "y" * 32,
         }
     )

@@ -7,7 +7,6 @@ tests/db/test_migrations.py.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -16,7 +15,6 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import delete, select, update
-from sqlalchemy.engine import make_url
 
 from justice_tracker import create_app
 from justice_tracker.auth.models import Role, User
@@ -28,23 +26,9 @@ from justice_tracker.deadlines.service import recompute
 from justice_tracker.demo import COURTS
 from justice_tracker.demo_generate import LAWYERS, generate
 from justice_tracker.org.models import Court
-from tests.conftest import REAL_NOW, reset_database
+from tests.conftest import REAL_NOW, reset_database, separate_database_url
 
 COLUMNS = [c for c in CaseDeadline.__table__.columns if c.name != "id"]
-
-
-def _separate_database_url(tmp_path) -> str:
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        return "sqlite:///" + str(tmp_path / "workers.sqlite")
-    url = make_url(base.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"{url.database}_workers"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture()
@@ -53,7 +37,7 @@ def registry(tmp_path) -> Iterator[Flask]:
     app = create_app(
         {
             "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": _separate_database_url(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": separate_database_url(tmp_path, "workers"),
             "SECRET_KEY": "bulk-worker-tests-" + "z" * 32,
         }
     )
