@@ -295,15 +295,19 @@ SLOTS = {
 }
 VALUES = ("v1", "v2", "v3", "v4", "v5", "v6")
 FLOW_MEASURES = ("apprehensions", "remands", "releases", "held_during", "child_seconds", "los_days")
-# The JDAI breakdowns, taken from the rows of `EpisodeFigures.flows`.
-FLOW_KEYS: dict[str, Callable[[Any], Hashable]] = {
-    "all": lambda r: (),
-    "reason": lambda r: r.reason,
+# The breakdowns by the child and the place that flows and referrals share.
+CHILD_AND_PLACE_KEYS: dict[str, Callable[[Any], Hashable]] = {
     "sex": lambda r: r.sex,
     "age_band": lambda r: r.age_band,
     "offence_class": lambda r: r.offence_class,
     "court": lambda r: (r.jurisdiction_code, r.court_id),
     "area": lambda r: (r.jurisdiction_code, r.area),
+}
+# The JDAI breakdowns, taken from the rows of `EpisodeFigures.flows`.
+FLOW_KEYS: dict[str, Callable[[Any], Hashable]] = {
+    "all": lambda r: (),
+    "reason": lambda r: r.reason,
+    **CHILD_AND_PLACE_KEYS,
 }
 # The breakdowns of the pre-trial lengths of stay (medians), by the slots that hold their groups.
 LENGTH_GROUPS = {
@@ -660,14 +664,7 @@ def _lead_offence_class() -> ColumnElement[str]:
 
 REFERRAL_MEASURES = ("referrals", "started", "completed", "fta", "new_offence")
 # The referral breakdowns, taken from the rows of `referral_outcomes`.
-REFERRAL_KEYS: dict[str, Callable[[Any], Hashable]] = {
-    "type": lambda r: r.type,
-    "sex": lambda r: r.sex,
-    "age_band": lambda r: r.age_band,
-    "offence_class": lambda r: r.offence_class,
-    "court": lambda r: (r.jurisdiction_code, r.court_id),
-    "area": lambda r: (r.jurisdiction_code, r.area),
-}
+REFERRAL_KEYS: dict[str, Callable[[Any], Hashable]] = {"type": lambda r: r.type, **CHILD_AND_PLACE_KEYS}
 
 
 def referral_outcomes(scope: Scope) -> list[Any]:
