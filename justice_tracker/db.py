@@ -184,4 +184,6 @@ def refresh_statistics() -> None:
         db.session.commit()
         return
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM ANALYZE")  # VACUUM cannot run inside a transaction
+        # Outside any transaction, as VACUUM must be. No truncation of empty trailing pages: it needs
+        # each table's exclusive lock, and waited behind every open transaction that had touched it.
+        conn.exec_driver_sql("VACUUM (ANALYZE, TRUNCATE false)")
