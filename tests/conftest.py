@@ -64,6 +64,13 @@ def separate_database_url(tmp_path: Path, suffix: str) -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
+def app_on(url: str) -> Flask:
+    """The application on a database of a test's own (see `separate_database_url`), emptied first."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "tests-of-their-own-" + "x" * 32})
+    reset_database(app)
+    return app
+
+
 def reset_database(app: Flask) -> None:
     """Drop everything (tables, triggers, Alembic's version) so that migrations start clean."""
     with app.app_context():

@@ -16,21 +16,14 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 
-from justice_tracker import ROOT, create_app
+from justice_tracker import ROOT
 from justice_tracker.db import db
-from tests.conftest import reset_database, separate_database_url
+from tests.conftest import app_on, separate_database_url
 
 
 @pytest.fixture()
 def fresh_app(tmp_path) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": separate_database_url(tmp_path, "migrations"),
-            "SECRET_KEY": "migration-tests-" + "y" * 32,
-        }
-    )
-    reset_database(app)
+    app = app_on(separate_database_url(tmp_path, "migrations"))
     yield app
     with app.app_context():
         db.engine.dispose()

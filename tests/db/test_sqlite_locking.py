@@ -14,22 +14,16 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from justice_tracker import create_app
 from justice_tracker.audit.models import AuditEntry
 from justice_tracker.audit.service import record
 from justice_tracker.cases.models import Case
 from justice_tracker.db import db
+from tests.conftest import app_on
 
 
 @pytest.fixture()
 def own_app(tmp_path) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "locking.sqlite"),
-            "SECRET_KEY": "locking-tests-" + "z" * 32,
-        }
-    )
+    app = app_on("sqlite:///" + str(tmp_path / "locking.sqlite"))
     with app.app_context():
         upgrade()
         db.engine.dispose()

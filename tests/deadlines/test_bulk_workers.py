@@ -16,7 +16,6 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import delete, select, update
 
-from justice_tracker import create_app
 from justice_tracker.auth.models import Role, User
 from justice_tracker.cases.models import Case
 from justice_tracker.db import db, read_only_engine
@@ -26,7 +25,7 @@ from justice_tracker.deadlines.service import recompute
 from justice_tracker.demo import COURTS
 from justice_tracker.demo_generate import LAWYERS, generate
 from justice_tracker.org.models import Court
-from tests.conftest import REAL_NOW, reset_database, separate_database_url
+from tests.conftest import REAL_NOW, app_on, separate_database_url
 
 COLUMNS = [c for c in CaseDeadline.__table__.columns if c.name != "id"]
 
@@ -34,14 +33,7 @@ COLUMNS = [c for c in CaseDeadline.__table__.columns if c.name != "id"]
 @pytest.fixture()
 def registry(tmp_path) -> Iterator[Flask]:
     """A migrated database of its own with the demo courts and users and 30 generated cases, committed."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": separate_database_url(tmp_path, "workers"),
-            "SECRET_KEY": "bulk-worker-tests-" + "z" * 32,
-        }
-    )
-    reset_database(app)
+    app = app_on(separate_database_url(tmp_path, "workers"))
     with app.app_context():
         upgrade()
         db.session.add_all(Court(name=name, jurisdiction_code=code) for name, code, _tz in COURTS)
