@@ -9,7 +9,7 @@ from flask import has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, text
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -130,22 +130,29 @@ def _reading_request() -> bool:
     return has_request_context() and request.method in ("GET", "HEAD")
 
 
-@event.listens_for(Session, "before_flush")
-def _write_after_reading(session: Session, flush_context: Any, instances: Any) -> None:
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _write_after_reading(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> None:
     """Before a deferred SQLite transaction writes: end its reading, and write in one that holds the lock.
 
     What a GET request writes (its audit row, a session's last use) depends on nothing it read
     in the same transaction, so ending the snapshot loses nothing; upgrading it in place could
     fail at once (see `_sqlite_begin`), and a transaction that begins with the lock waits its turn.
+    Done here, under the ORM, so that a flush and a plain `execute(update(…))` are treated alike.
     """
-    connection = session.connection()
-    if connection.dialect.name != "sqlite" or not connection.info.get(_DEFERRED):
+    if conn.dialect.name != "sqlite" or not conn.info.get(_DEFERRED):
+        return
+    if not statement.lstrip()[:7].upper().startswith(_WRITES):
         return
     # Within a savepoint the transaction cannot end here (nothing a GET request does uses one).
-    if not connection.in_nested_transaction():
-        connection.exec_driver_sql("COMMIT")
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-        connection.info[_DEFERRED] = False
+    if not conn.in_nested_transaction():
+        cursor.execute("COMMIT")
+        cursor.execute("BEGIN IMMEDIATE")
+        conn.info[_DEFERRED] = False
 
 
 def read_only_engine(url: str) -> Engine:

@@ -12,12 +12,13 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from justice_tracker.audit.models import AuditEntry
 from justice_tracker.audit.service import record
 from justice_tracker.cases.models import Case
 from justice_tracker.db import db
+from justice_tracker.org.models import Jurisdiction
 from tests.conftest import app_on
 
 
@@ -59,6 +60,15 @@ def test_a_get_request_reads_without_the_write_lock_and_writes_after_another_com
         record("board_viewed", "board", None, detail="test")
         db.session.commit()  # upgrading the overtaken snapshot would fail here at once
         assert _audit_rows() == before + 1
+
+
+def test_a_plain_update_in_a_get_request_also_writes_after_another_commit(own_app, other_writer):
+    with own_app.test_request_context("/board", method="GET"):
+        db.session.scalar(select(func.count()).select_from(Case))
+        _write_elsewhere(other_writer)
+        db.session.execute(update(Jurisdiction).where(Jurisdiction.code == "ZZ").values(name="Renamed"))
+        db.session.commit()
+        assert db.session.scalar(select(Jurisdiction.name).where(Jurisdiction.code == "ZZ")) == "Renamed"
 
 
 def test_a_post_request_holds_the_write_lock_from_its_first_read(own_app, other_writer):
