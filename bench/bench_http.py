@@ -1,7 +1,7 @@
 """Latency of the web pages under load: gunicorn, 20 clients (target: no errors, p99 under 500 ms).
 
     DATABASE_URL=… .venv/bin/python bench/bench_http.py [--seconds 60] [--clients 20] [--workers 2]
-        [--port 8765] [--warmup 5] [--seed 1] [--skip KIND,…] [--json OUT.json]
+        [--redis URL|""] [--port 8765] [--warmup 5] [--seed 1] [--skip KIND,…] [--json OUT.json]
 
 A benchmark, not a test. It serves DATABASE_URL, an already-built database (`db upgrade`,
 `demo load`, `demo generate --cases N`: nothing is created or migrated here), with
@@ -12,9 +12,11 @@ own cookie. Then, with no pause between requests, it asks for pages chosen at ra
 seed) among its role's: for clerks and lawyers the board, the first and a later page of the
 case list, and pages of cases and children they may see (ids read from the database
 beforehand); for the oversight user the dashboard as it opens and over a calendar year. Only
-GET requests; anything but a 200 is an error. The application runs with its defaults, so each
-worker reuses an oversight report it built within the last five minutes (`oversight/cache.py`):
-the officer's first dashboard of each scope in each worker is built, the next ones are not.
+GET requests; anything but a 200 is an error. The application runs with its defaults and, as the
+README deploys it with more than one worker, with `REDIS_URL` (`--redis`, the machine's Redis,
+database 14; its stored reports are forgotten first): an oversight report is built once per scope
+and shared by the workers for five minutes (`oversight/cache.py`). With `--redis ""`, each worker
+builds each scope once.
 
 A request's latency runs from opening the connection to the last byte of the body, so it
 includes the time queued behind the other clients' requests: with no pause, it is about the
@@ -53,6 +55,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from justice_tracker.config import normalise_database_url  # noqa: E402
+from justice_tracker.oversight.report_store import PREFIX  # noqa: E402
+
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 HOST = "127.0.0.1"
@@ -348,12 +353,22 @@ def port_free(port: int) -> bool:
     return True
 
 
+def forget_reports(redis_url: str) -> None:
+    """No report of an earlier run (they would be ignored anyway: signed with its own key)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    for name in client.scan_iter(f"{PREFIX}*"):
+        client.delete(name)
+
+
 def start_server(args, log) -> subprocess.Popen:
     env = dict(os.environ)
     # `make run`'s mode (development: production refuses SQLite), never debug, one key for every worker.
     env["JT_ENV"] = "development"
     env.pop("FLASK_DEBUG", None)
     env["SECRET_KEY"] = secrets.token_urlsafe(48)
+    env["REDIS_URL"] = args.redis
     command = [GUNICORN, "--workers", str(args.workers), "--bind", f"{HOST}:{args.port}", "wsgi:app"]
     # Its own session: Ctrl-C reaches only this script, which then stops gunicorn itself.
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -431,6 +446,7 @@ def report(run: Run, args) -> dict:
         "name": "http_load",
         "clients": args.clients,
         "workers": args.workers,
+        "redis": bool(args.redis),
         "seconds": args.seconds,
         "warmup_seconds": args.warmup,
         "seed": args.seed,
@@ -451,6 +467,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60, help="seconds of load counted")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--redis", default=REDIS_URL, help="REDIS_URL for the workers; empty: none")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--warmup", type=float, default=5, help="seconds of load before counting")
     parser.add_argument("--seed", type=int, default=1)
@@ -476,6 +493,8 @@ def main() -> None:
     for role in ("clerk", "lawyer"):
         counts = [v.total_cases for v in users.values() if v.role == role]
         print(f"{role}s see {min(counts)}–{max(counts)} cases each")
+    if args.redis:
+        forget_reports(args.redis)
     if not port_free(args.port):
         raise SystemExit(f"port {args.port} is in use: choose another with --port")
     # SIGTERM as well as Ctrl-C must reach the `finally` that stops gunicorn.

@@ -41,12 +41,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from justice_tracker import models  # noqa: F401 - registers every table on the metadata
     from justice_tracker.deadlines.packs import init_packs
+    from justice_tracker.oversight.cache import init_report_cache
     from justice_tracker.web.errors import register_error_handlers
     from justice_tracker.web.logging import configure_logging
     from justice_tracker.web.security import init_security
     from justice_tracker.web.templating import init_templating
 
     init_packs(app)
+    init_report_cache(app)
     configure_logging(app)
     init_security(app)
     init_templating(app)

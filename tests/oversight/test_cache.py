@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from justice_tracker.oversight.cache import ReportCache, reports
+from justice_tracker.oversight.cache import ReportCache
 from justice_tracker.oversight.scope import parse_scope
 from tests.conftest import REAL_NOW
 from tests.oversight.conftest import SCOPE
@@ -15,10 +15,10 @@ MINUTES_5 = 300
 
 
 class Ticks:
-    """A monotonic clock the test moves by hand."""
+    """A wall clock (seconds since the epoch) the test moves by hand."""
 
     def __init__(self) -> None:
-        self.seconds = 1000.0
+        self.seconds = REAL_NOW.timestamp()
 
     def __call__(self) -> float:
         return self.seconds
@@ -26,7 +26,7 @@ class Ticks:
 
 def test_a_report_is_reused_for_its_time_then_built_again(world):
     ticks = Ticks()
-    cache = ReportCache(ticks)
+    cache = ReportCache(clock=ticks)
     first = cache.report(SCOPE, 5, REAL_NOW, MINUTES_5)
     assert cache.report(SCOPE, 5, REAL_NOW, MINUTES_5) is first
     ticks.seconds += MINUTES_5 - 1
@@ -38,7 +38,7 @@ def test_a_report_is_reused_for_its_time_then_built_again(world):
 
 
 def test_another_scope_or_threshold_is_another_report(world):
-    cache = ReportCache(Ticks())
+    cache = ReportCache(clock=Ticks())
     first = cache.report(SCOPE, 5, REAL_NOW, MINUTES_5)
     court = parse_scope({"court": str(world.courts.a.id), "from": "2026-01-01", "to": "2026-05-31"}, REAL_NOW)
     assert cache.report(court, 5, REAL_NOW, MINUTES_5) is not first
@@ -46,7 +46,7 @@ def test_another_scope_or_threshold_is_another_report(world):
 
 
 def test_the_default_scope_asked_a_minute_later_is_the_same_question(world):
-    cache = ReportCache(Ticks())
+    cache = ReportCache(clock=Ticks())
     later = REAL_NOW + timedelta(minutes=1)
     first = cache.report(parse_scope({}, REAL_NOW), 5, REAL_NOW, MINUTES_5)
     assert cache.report(parse_scope({}, later), 5, later, MINUTES_5) is first
@@ -64,17 +64,17 @@ def test_the_default_scope_asked_a_minute_later_is_the_same_question(world):
 
 
 def test_zero_seconds_builds_every_time(world):
-    cache = ReportCache(Ticks())
+    cache = ReportCache(clock=Ticks())
     assert cache.report(SCOPE, 5, REAL_NOW, 0) is not cache.report(SCOPE, 5, REAL_NOW, 0)
 
 
 @pytest.fixture
 def caching(app):
     app.config["OVERSIGHT_CACHE_SECONDS"] = MINUTES_5
-    reports.clear()
+    app.extensions["oversight_reports"] = ReportCache()
     yield
     app.config["OVERSIGHT_CACHE_SECONDS"] = 0
-    reports.clear()
+    app.extensions["oversight_reports"] = ReportCache()
 
 
 def test_the_page_says_when_its_figures_were_computed_and_keeps_them_meanwhile(world, client_for, clock, caching):
