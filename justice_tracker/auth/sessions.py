@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from flask import current_app, session
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from justice_tracker.auth.models import ApiToken, LoginSession, User
 from justice_tracker.clock import utcnow
@@ -48,8 +49,11 @@ def current_login_session() -> LoginSession | None:
     token = session.get(SESSION_KEY)
     if not token:
         return None
+    # The user comes with the session row: every request asks for both.
     return db.session.scalar(
-        select(LoginSession).where(LoginSession.token_hash == digest(token), LoginSession.ended_at.is_(None))
+        select(LoginSession)
+        .options(joinedload(LoginSession.user))
+        .where(LoginSession.token_hash == digest(token), LoginSession.ended_at.is_(None))
     )
 
 

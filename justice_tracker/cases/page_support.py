@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, g, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import Field, FieldList, FormField
 from wtforms.fields.choices import SelectChoice
@@ -23,9 +24,10 @@ from justice_tracker.auth.access import can_edit_case, can_edit_child, can_view_
 from justice_tracker.auth.models import Role
 from justice_tracker.cases import queries
 from justice_tracker.cases.forms import LocalTimeError, local_to_utc
-from justice_tracker.cases.models import Case, Child
+from justice_tracker.cases.models import Case, CaseLawyer, Child
 from justice_tracker.db import db
 from justice_tracker.errors import Conflict, Forbidden, ValidationFailed
+from justice_tracker.org.models import Court
 from justice_tracker.timeline.ages import age_on
 
 T = TypeVar("T")
@@ -46,16 +48,33 @@ def conflict_message() -> str:
 # -- loading and access ---------------------------------------------------------------------------------------
 
 
-def get_row(model: Any, row_id: int) -> Any:
+# What every case page shows with the case, read with it rather than one query each as the template
+# reaches it (the court and its jurisdiction give the time zone; the lawyers are listed by name).
+CASE_PAGE_LOADS = (
+    joinedload(Case.court).joinedload(Court.jurisdiction),
+    joinedload(Case.child),
+    selectinload(Case.lawyers).joinedload(CaseLawyer.user),
+)
+
+
+def get_row(model: Any, row_id: int, options: Iterable[Any] = ()) -> Any:
     """A row by primary key; an id no integer column can hold is simply not found (never a 500)."""
     if not 0 < row_id <= MAX_ID:
         return None
-    return db.session.get(model, row_id)
+    return db.session.get(model, row_id, options=options)
 
 
-def _load(model: type[T], row_id: int, *, edit: bool, checks: tuple[Any, Any], refusals: tuple[str, str]) -> T:
+def _load(
+    model: type[T],
+    row_id: int,
+    *,
+    edit: bool,
+    checks: tuple[Any, Any],
+    refusals: tuple[str, str],
+    options: Iterable[Any] = (),
+) -> T:
     """The row, or 404; `Forbidden` when the user may not see it, or may not change it and `edit` is asked."""
-    row = get_row(model, row_id)
+    row = get_row(model, row_id, options)
     if row is None:
         abort(404)
     (can_view, can_edit), (not_seen, read_only) = checks, refusals
@@ -68,7 +87,8 @@ def _load(model: type[T], row_id: int, *, edit: bool, checks: tuple[Any, Any], r
 
 def load_case(case_id: int, *, edit: bool = False) -> Case:
     refusals = (_("You do not have access to this case."), _("You can read this case but not change it."))
-    return _load(Case, case_id, edit=edit, checks=(can_view_case, can_edit_case), refusals=refusals)
+    checks = (can_view_case, can_edit_case)
+    return _load(Case, case_id, edit=edit, checks=checks, refusals=refusals, options=CASE_PAGE_LOADS)
 
 
 def load_child(child_id: int, *, edit: bool = False) -> Child:

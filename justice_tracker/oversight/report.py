@@ -13,8 +13,9 @@ the list's length is that count, and nothing else about the children is in it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import text
 
@@ -77,6 +78,8 @@ class Report:
     tables: dict[str, PublishedTable]
     custody_lists: list[CustodyList]
     indicators: list[Indicator]
+    # Parts of pages made once per report and language by the process that shows them (`views`).
+    rendered: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False, compare=False)
 
     def section(self, name: str) -> list[PublishedTable]:
         return [self.tables[key] for key in SECTIONS[name]]

@@ -9,7 +9,7 @@ import pytest
 from justice_tracker.oversight.cache import ReportCache
 from justice_tracker.oversight.scope import parse_scope
 from tests.conftest import REAL_NOW
-from tests.oversight.conftest import SCOPE
+from tests.oversight.conftest import DELEGACIA, SCOPE, at
 
 MINUTES_5 = 300
 
@@ -89,3 +89,29 @@ def test_the_page_says_when_its_figures_were_computed_and_keeps_them_meanwhile(w
     # The indicators come from the same report: computed, and counted, at the first look.
     assert "Figures computed at 2026-06-01 12:00 UTC." in second
     assert "census instant 2026-06-01 12:00 UTC" in second
+
+
+def test_the_list_of_children_held_is_made_once_per_report_and_language(world, make, client_for, app, caching):
+    # Five more children held in Brazil (as in test_pages), so that its list is shown at a threshold of 3.
+    for n in range(8, 13):
+        make.case(
+            court=world.courts.c, reference=f"C{n}", events=[("apprehended", at(5, 30, n), {"facility": DELEGACIA})]
+        )
+    app.config["SMALL_CELL_THRESHOLD"] = 3
+    try:
+        client = client_for(world.oversight)
+        english = client.get("/oversight/", query_string={"jurisdiction": "BR"}).get_data(as_text=True)
+        [(_built, report)] = app.extensions["oversight_reports"]._entries.values()
+        [(key, lists)] = report.rendered.items()
+        client.get("/oversight/indicators", query_string={"jurisdiction": "BR"})
+        made_before_french = list(report.rendered)
+        client.get("/oversight/", query_string={"jurisdiction": "BR"}, headers={"Accept-Language": "fr"})
+    finally:
+        app.config["SMALL_CELL_THRESHOLD"] = 5
+    assert key == ("held_lists", "en")
+    [items] = lists.values()
+    assert f'<ol class="pseudonyms">{items}</ol>' in english
+    assert str(items).count("<li>") == 6 and "12 days</li>" in str(items)
+    assert world.cases.c4.child.pseudonym in str(items)
+    assert made_before_french == [key]  # another page of the same report: not made again
+    assert set(report.rendered) == {key, ("held_lists", "fr")}
