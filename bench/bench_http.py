@@ -1,7 +1,7 @@
 """Latency of the web pages under load: gunicorn, 20 clients (target: no errors, p99 under 500 ms).
 
     DATABASE_URL=… .venv/bin/python bench/bench_http.py [--seconds 60] [--clients 20] [--workers 2]
-        [--redis URL|""] [--port 8765] [--warmup 5] [--seed 1] [--skip KIND,…] [--json OUT.json]
+        [--officer steady|cold] [--redis URL|""] [--port 8765] [--warmup 5] [--seed 1] [--skip KIND,…] [--json OUT.json]
 
 A benchmark, not a test. It serves DATABASE_URL, an already-built database (`db upgrade`,
 `demo load`, `demo generate --cases N`: nothing is created or migrated here), with
@@ -16,15 +16,19 @@ GET requests; anything but a 200 is an error. The application runs with its defa
 README deploys it with more than one worker, with `REDIS_URL` (`--redis`, the machine's Redis,
 database 14; its stored reports are forgotten first): an oversight report is built once per scope
 and shared by the workers for five minutes (`oversight/cache.py`). With `--redis ""`, each worker
-builds each scope once. The officer starts when counting starts, with none of its three scopes
-built: each is built cold inside the counted window, as when an officer arrives at peak time
-(the worst minute of the five; in the others the reports are reused).
+builds each scope once.
+
+`--officer steady` (the default) is any minute at work: the officer's pages are asked for before
+the load (alone, see below) and from the start of the warm-up, so its reports are mostly built
+before counting starts and reused, as in four minutes out of five. `--officer cold` is the worst
+minute: the officer starts when counting starts, with none of its three scopes built, so each is
+built cold (1.5–2 s, holding a worker) inside the counted window, while the others are at work.
 
 A request's latency runs from opening the connection to the last byte of the body, so it
 includes the time queued behind the other clients' requests: with no pause, it is about the
 number of clients divided by the requests served per second. Before the load, each page kind
-is asked for once, alone, to show its own time (the officer's: a year the load does not ask
-for). The first `--warmup` seconds of load are not counted. It prints, per page kind and
+is asked for once, alone, to show its own time (with `--officer cold`, the officer's is a year
+the load does not ask for). The first `--warmup` seconds of load are not counted. It prints, per page kind and
 overall, the requests, errors, requests/s and the median, p95, p99 and maximum latency. The
 exit status is 0 whether or not the target is met; it is not 0 when the server does not start
 or a demo user cannot sign in.
@@ -290,7 +294,7 @@ async def client(
     rng = random.Random(args.seed * 1000 + index)
     kinds, weights = list(mix), list(mix.values())
     count_from, stop_at = window
-    if seen.role == "oversight":
+    if seen.role == "oversight" and args.officer == "cold":
         # The officer's reports are built within the counted window, cold, with the others at work.
         await asyncio.sleep(max(0.0, count_from - time.perf_counter()))
     while (now := time.perf_counter()) < stop_at:
@@ -306,7 +310,9 @@ async def client(
             (run.errors if counted else run.warmup_errors).append(f"{problem} GET {url} ({seen.role})")
 
 
-async def preflight(port: int, users: dict[str, Visible], sessions: dict[str, dict[str, str]], scopes, mix) -> None:
+async def preflight(
+    port: int, users: dict[str, Visible], sessions: dict[str, dict[str, str]], scopes, mix, cold: bool
+) -> None:
     """Each page kind once for one user of each role, one at a time, and its time without load.
 
     A page that sends the client elsewhere (a wrong URL, role or session) stops the run; a slow or
@@ -316,10 +322,12 @@ async def preflight(port: int, users: dict[str, Visible], sessions: dict[str, di
     print("one request at a time (ms):")
     for email, seen in users.items():
         times = []
-        # The officer's cold report time, on a scope the load does not ask for (`preflight_scope`).
-        kinds = ["oversight_year"] if seen.role == "oversight" else mix[seen.role]
+        kinds, asked = mix[seen.role], scopes
+        if seen.role == "oversight" and cold:
+            # The officer's cold report time, on a scope the load does not ask for (`preflight_scope`).
+            kinds, asked = ["oversight_year"], [preflight_scope(datetime.now(UTC))]
         for kind in kinds:
-            url = page_url(kind, seen, rng, scopes)
+            url = page_url(kind, seen, rng, asked)
             ms, problem = await fetch(port, url, sessions[email])
             if problem is not None and problem[0] in "34":
                 raise Abort(f"preflight: {seen.role} GET {url} answered {problem}")
@@ -339,7 +347,7 @@ async def load(port: int, users: dict[str, Visible], args) -> Run:
     for email, jar in zip(emails, cookies, strict=True):
         if users[email].role not in {users[e].role for e in first}:
             first[email] = jar
-    await preflight(port, {e: users[e] for e in first}, first, [preflight_scope(datetime.now(UTC))], mix)
+    await preflight(port, {e: users[e] for e in first}, first, scopes, mix, args.officer == "cold")
     run = Run()
     now = time.perf_counter()
     window = (now + args.warmup, now + args.warmup + args.seconds)
@@ -463,6 +471,7 @@ def report(run: Run, args) -> dict:
         "workers": args.workers,
         "threads": args.threads,
         "redis": bool(args.redis),
+        "officer": args.officer,
         "seconds": args.seconds,
         "warmup_seconds": args.warmup,
         "seed": args.seed,
@@ -484,6 +493,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (more than 1: gthread workers)")
+    parser.add_argument("--officer", choices=["steady", "cold"], default="steady", help="see the module's docstring")
     parser.add_argument("--redis", default=REDIS_URL, help="REDIS_URL for the workers; empty: none")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--warmup", type=float, default=5, help="seconds of load before counting")
@@ -527,7 +537,10 @@ def main() -> None:
             except RuntimeError as exc:
                 keep_log = True
                 raise SystemExit(f"the server did not start: {exc}; its log: {log_name}") from None
-            print(f"gunicorn: {args.workers} workers on {HOST}:{args.port}; {args.clients} clients")
+            threads = f" × {args.threads} threads" if args.threads > 1 else ""
+            redis = "reports shared through Redis" if args.redis else "no Redis"
+            print(f"gunicorn: {args.workers} workers{threads} on {HOST}:{args.port}; {args.clients} clients; {redis}")
+            print(f"officer: {args.officer}")
             try:
                 run = asyncio.run(load(args.port, users, args))
             except Abort as exc:

@@ -5,8 +5,9 @@
 
 For each backend and size it builds a registry as an operator would (`flask db upgrade`,
 `flask demo load`, `flask demo generate --cases N`), then runs, in this order: `flask deadlines
-refresh` (three times, or `--refresh-runs`), the pages and PDF (bench_pages.py), HTTP under load (bench_http.py) and
-the import of 10,000 case files (bench_import.py, last because it adds cases). The pure engine
+refresh` (three times, or `--refresh-runs`), the pages and PDF (bench_pages.py), HTTP under load
+(bench_http.py: a minute at work, then the worst minute, see its `--officer`) and the import of
+10,000 case files (bench_import.py, last because it adds cases). The pure engine
 (bench_engine.py) runs once per size. Each result lands in bench/results/<backend>-<size>.json;
 bench/report.py turns them into the tables of bench/RESULTS.md.
 
@@ -105,8 +106,9 @@ def run_one(backend: str, size: int, *, reuse: bool, skip: set[str], refresh_run
         result["pages"] = _script("bench_pages.py", env)
         print("  pages: " + ", ".join(f"{k} p95 {v['p95_ms']} ms" for k, v in result["pages"]["measures"].items()))
     if "http" not in skip:
-        result["http"] = _script("bench_http.py", env)
-        print(f"  http: p99 {result['http']['p99_ms']} ms, {result['http']['errors']} errors", flush=True)
+        for key, officer in (("http", "steady"), ("http_cold", "cold")):
+            result[key] = http = _script("bench_http.py", env, "--officer", officer)
+            print(f"  http, officer {officer}: p99 {http['p99_ms']} ms, {http['errors']} errors", flush=True)
     if "import" not in skip:
         result["import"] = _script("bench_import.py", env)
         print(f"  import: {result['import']['seconds']} s for {result['import']['files']} files", flush=True)
