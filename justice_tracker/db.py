@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -175,8 +176,8 @@ def _sqlite_query_only(dbapi_connection: Any, connection_record: Any) -> None:
     dbapi_connection.execute("PRAGMA query_only = ON")
 
 
-def refresh_statistics() -> None:
-    """Refresh the query planner's statistics; run after a bulk load, outside any open transaction.
+def refresh_statistics(tables: Sequence[str] = ()) -> None:
+    """The planner's statistics of `tables` (or all) refreshed; run after a bulk load, outside any transaction.
 
     Without them the planners guess: PostgreSQL servers run with autovacuum off never analyse a
     freshly loaded table, and SQLite keeps no statistics until asked. At 100,000 generated cases
@@ -186,11 +187,14 @@ def refresh_statistics() -> None:
     case's state does) leaves a dead row per update, which every scan reads until vacuumed.
     """
     db.session.commit()
+    quoted = [db.engine.dialect.identifier_preparer.quote(table) for table in tables]
     if db.engine.dialect.name != "postgresql":
-        db.session.execute(text("ANALYZE"))
+        for name in quoted or [""]:  # SQLite analyses one table at a time, or the whole database
+            db.session.execute(text(f"ANALYZE {name}".strip()))
         db.session.commit()
         return
+    names = ", ".join(quoted)
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         # Outside any transaction, as VACUUM must be. No truncation of empty trailing pages: it needs
         # each table's exclusive lock, and waited behind every open transaction that had touched it.
-        conn.exec_driver_sql("VACUUM (ANALYZE, TRUNCATE false)")
+        conn.exec_driver_sql(f"VACUUM (ANALYZE, TRUNCATE false) {names}".strip())

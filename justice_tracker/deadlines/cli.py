@@ -10,12 +10,14 @@ from sqlalchemy import func, select
 
 from justice_tracker.cases.models import Case
 from justice_tracker.clock import utcnow
-from justice_tracker.db import db
+from justice_tracker.db import db, refresh_statistics
 from justice_tracker.deadlines import digest
 from justice_tracker.deadlines.bulk import refresh_all
 from justice_tracker.deadlines.packs import all_packs
 from justice_tracker.rules.loader import pack_files
 from justice_tracker.rules.validate import validate_pack_files
+
+VACUUM_FROM = 1000  # from this many cases refreshed on, the command ends by vacuuming and analysing the deadlines
 
 rules_cli = AppGroup("rules", help="Rule packs: the legal time limits of each jurisdiction.")
 deadlines_cli = AppGroup("deadlines", help="Stored deadlines and their notifications.")
@@ -83,6 +85,12 @@ def refresh_command() -> None:
 
         count = refresh_all(utcnow(), progress=written)
     click.echo(f"deadlines recomputed for {count} case(s)")
+    if count >= VACUUM_FROM:
+        # Each case's rows were rewritten or stamped: as many dead rows on PostgreSQL, which every
+        # board and report then reads until vacuumed (bench/RESULTS.md: the load benchmark's p99 went
+        # from 340 to 510 ms after two refreshes on a server with autovacuum off).
+        refresh_statistics(("deadlines",))
+        click.echo("planner statistics of the deadlines refreshed")
 
 
 @deadlines_cli.command("notify")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, Response, abort, flash, request, url_for
+from flask import Blueprint, Response, abort, flash, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -96,6 +96,9 @@ SECTION_TITLES = {
 }
 
 
+HELD_ITEMS = "oversight/_held_items.html"
+
+
 def _held_lists(report: Report) -> dict[str, Markup]:
     """Each listed jurisdiction's children held, as the items of its list, made once per report and language.
 
@@ -107,9 +110,9 @@ def _held_lists(report: Report) -> dict[str, Markup]:
     if key not in report.rendered:
         lengths = {days for held in report.custody_lists for _pseudonym, days in held.entries}
         words = {days: ngettext("%(num)d day", "%(num)d days", days) for days in lengths}
-        item = Markup('<li><span class="pseudonym">{}</span> — {}</li>')
         report.rendered[key] = {
-            held.jurisdiction: Markup("").join(item.format(pseudonym, words[days]) for pseudonym, days in held.entries)
+            # The template escapes each pseudonym: what it returns is markup.
+            held.jurisdiction: Markup(render_template(HELD_ITEMS, entries=held.entries, day_words=words))  # noqa: S704
             for held in report.custody_lists
             if held.shown
         }

@@ -19,7 +19,7 @@ from sqlalchemy import delete, select, update
 from justice_tracker.auth.models import Role, User
 from justice_tracker.cases.models import Case
 from justice_tracker.db import db, read_only_engine
-from justice_tracker.deadlines import bulk
+from justice_tracker.deadlines import bulk, cli
 from justice_tracker.deadlines.models import CaseDeadline
 from justice_tracker.deadlines.service import recompute
 from justice_tracker.demo import COURTS
@@ -101,3 +101,32 @@ def test_a_read_only_connection_reads_while_another_holds_the_write_lock(registr
         finally:
             reader.dispose()
             db.session.rollback()
+
+
+def _dead_rows_and_statistics() -> tuple[int, bool]:
+    """Dead rows left in the deadlines table (PostgreSQL; 0 on SQLite) and whether it has statistics."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.commit()  # a new snapshot of the server's counters
+        query = "SELECT n_dead_tup, last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'deadlines'"
+        dead, vacuumed = db.session.execute(sa.text(query)).one()
+        return dead, vacuumed
+    stat = db.session.execute(sa.text("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")).scalar()
+    found = stat and db.session.execute(sa.text("SELECT 1 FROM sqlite_stat1 WHERE tbl = 'deadlines'")).all()
+    return 0, bool(found)
+
+
+def test_a_large_refresh_ends_by_vacuuming_and_analysing_the_deadlines(registry, monkeypatch):
+    monkeypatch.setattr(cli, "VACUUM_FROM", 30)
+    with registry.app_context():
+        assert _dead_rows_and_statistics()[1] is False
+        # Every stored row goes stale: the refresh rewrites or stamps each one, leaving a dead row each.
+        db.session.execute(update(CaseDeadline).values(status="met"))
+        db.session.commit()
+        db.session.remove()
+        result = registry.test_cli_runner().invoke(args=["deadlines", "refresh"])
+        assert result.exit_code == 0, result.output
+        assert "planner statistics of the deadlines refreshed" in result.output
+        assert _dead_rows_and_statistics() == (0, True)
+        monkeypatch.setattr(cli, "VACUUM_FROM", 31)  # fewer cases than that: no vacuum
+        result = registry.test_cli_runner().invoke(args=["deadlines", "refresh"])
+        assert result.exit_code == 0 and "planner statistics" not in result.output
