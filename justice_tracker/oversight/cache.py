@@ -93,9 +93,9 @@ class ReportCache:
                 self._keep(key, shared)
                 return shared[1]
             entry = (self._clock(), self._build(scope, threshold, now))
-            self._keep(key, entry)
             if self.store is not None:
-                self.store.put(key, entry, seconds)
+                self.store.put(key, entry, seconds)  # stored before any page of this process adds to it
+            self._keep(key, entry)
             return entry[1]
 
     def _fresh(self, key: Key, seconds: int) -> Report | None:

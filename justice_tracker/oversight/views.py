@@ -103,8 +103,8 @@ def _held_lists(report: Report) -> dict[str, Markup]:
     """Each listed jurisdiction's children held, as the items of its list, made once per report and language.
 
     A national list holds thousands of children. One plural lookup each was a fifth of the page, and
-    escaping each item in the template a tenth of a worker's time under load (bench/RESULTS.md); the
-    report is reused for minutes, and so are its lists.
+    escaping them at every look 4 % of a worker's time under load (bench/RESULTS.md); the report is
+    reused for minutes, and so are its lists.
     """
     key = ("held_lists", str(get_locale()))
     if key not in report.rendered:

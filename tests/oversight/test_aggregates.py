@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from justice_tracker.cases.models import Case
 from justice_tracker.db import db
@@ -265,6 +265,25 @@ def test_queries_group_in_the_database(world):
     episodes = db.session.scalar(select(func.count()).select_from(StoredEpisode))
     assert len(set(combinations)) == len(combinations) < episodes
     assert len(q.group_sums(figures.flows, q.FLOW_KEYS["court"], q.FLOW_MEASURES)) == 3
+
+
+def test_the_breaches_are_read_from_their_index_alone(world):
+    """Every deadline column the breaches statement reads is in `ix_deadlines_due_breaches` (migration 0011):
+    a column added to the statement but not to the index would read the wide rows again, a third of the
+    table for a year. SQLite says so in its plan; PostgreSQL's choice depends on its statistics."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the plan is checked on SQLite; the index is the same on PostgreSQL")
+    statements = []
+    listen = event.listens_for(db.engine, "before_cursor_execute")(
+        lambda conn, cursor, statement, params, context, many: statements.append((statement, params))
+    )
+    try:
+        assert q.breaches(SCOPE)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    [(statement, params)] = [(s, p) for s, p in statements if "FROM deadlines" in s]
+    plan = [row[3] for row in db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)]
+    assert any("deadlines USING COVERING INDEX ix_deadlines_due_breaches" in step for step in plan), plan
 
 
 def _stored(case) -> list[tuple]:
