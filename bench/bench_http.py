@@ -380,8 +380,11 @@ def forget_reports(redis_url: str) -> None:
     import redis
 
     client = redis.Redis.from_url(redis_url)
-    for name in client.scan_iter(f"{PREFIX}*"):
-        client.delete(name)
+    try:
+        for name in client.scan_iter(f"{PREFIX}*"):
+            client.delete(name)
+    except redis.RedisError as exc:
+        raise SystemExit(f"--redis {redis_url}: {exc} (start Redis, or run without it: --redis '')") from None
 
 
 def start_server(args, log) -> subprocess.Popen:

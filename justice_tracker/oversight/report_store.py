@@ -15,6 +15,7 @@ An entry's name is a hash of the database it was read from, the shape of the rep
 and the scope: registries sharing one Redis never see each other's reports, and a deployment that
 changes a report's fields does not read the previous version's. Redis being down or slow costs
 a build, never a page: each call waits at most `TIMEOUT` seconds and is logged without the scope.
+So does an entry this version of the code cannot unpickle (one written before a library upgrade).
 """
 
 from __future__ import annotations
@@ -24,17 +25,14 @@ import hashlib
 import hmac
 import logging
 import pickle
-from typing import TYPE_CHECKING
 
+import redis
 from sqlalchemy.engine import make_url
 
 from justice_tracker.oversight.indicators import Indicator
 from justice_tracker.oversight.report import CustodyList, Report
 from justice_tracker.oversight.scope import Scope
 from justice_tracker.oversight.tables import Column, PublishedCell, PublishedRow, PublishedTable
-
-if TYPE_CHECKING:
-    import redis
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +62,6 @@ class ReportStore:
 
     @classmethod
     def from_url(cls, redis_url: str, secret_key: str, database_url: str) -> ReportStore:
-        import redis
-
         client = redis.Redis.from_url(redis_url, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT)
         return cls(client, secret_key, database_url)
 
@@ -73,9 +69,7 @@ class ReportStore:
         return PREFIX + hashlib.sha256(f"{self._namespace}{key!r}".encode()).hexdigest()
 
     def get(self, key: object) -> Entry | None:
-        """The entry stored for `key`, if there is one and we signed it."""
-        import redis
-
+        """The entry stored for `key`, if there is one, we signed it, and this version of the code can read it."""
         try:
             blob = self._client.get(self.name(key))
         except redis.RedisError as exc:
@@ -87,12 +81,14 @@ class ReportStore:
         if not hmac.compare_digest(signature, self._sign(payload)):
             log.warning("oversight report store: an entry without our signature was ignored")
             return None
-        return pickle.loads(payload)  # noqa: S301 - signed above with our key: only what we stored
+        try:
+            return pickle.loads(payload)  # noqa: S301 - signed above with our key: only what we stored
+        except Exception as exc:  # ours, but maybe written with another version of a library
+            log.warning("oversight report store: an entry this code cannot read was ignored (%s)", type(exc).__name__)
+            return None
 
     def put(self, key: object, entry: Entry, seconds: float) -> None:
         """Store `entry` for `seconds`; a store that cannot be reached is skipped."""
-        import redis
-
         payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             self._client.set(self.name(key), self._sign(payload) + payload, px=max(1, int(seconds * 1000)))

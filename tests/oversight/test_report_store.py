@@ -111,6 +111,18 @@ class _Runs:
         return (pathlib.Path.touch, (self.path,))
 
 
+def test_an_entry_we_signed_but_cannot_read_is_built_again(world, store, client, caplog):
+    # As an entry written before a library upgrade would be: ours, signed, but not a report this code can load.
+    from justice_tracker.oversight.cache import _key
+
+    unreadable = pickle.dumps(("not", "an entry"))[:-3]
+    client.set(store.name(_key(dashboard(REAL_NOW), REAL_NOW, 5)), store._sign(unreadable) + unreadable)
+    with caplog.at_level(logging.WARNING, logger="justice_tracker.oversight.report_store"):
+        report = ReportCache(store).report(dashboard(REAL_NOW), 5, REAL_NOW, MINUTES_5)
+    assert report.generated_at == REAL_NOW and report.tables
+    assert "an entry this code cannot read was ignored" in caplog.text
+
+
 def test_registries_sharing_one_redis_do_not_share_reports(world, app, store, client):
     ReportCache(store).report(dashboard(REAL_NOW), 5, REAL_NOW, MINUTES_5)
     elsewhere = ReportStore(client, app.config["SECRET_KEY"], "postgresql+psycopg://u:secret@db/another_registry")
